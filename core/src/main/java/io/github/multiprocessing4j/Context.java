@@ -1,0 +1,61 @@
+package io.github.multiprocessing4j;
+
+import java.util.List;
+
+/**
+ * The entry point to everything this library creates, Python's {@code multiprocessing} context:
+ * workers and, through the other factories, pools, queues, pipes, locks and shared values.
+ *
+ * <p>Obtain one from {@link Multiprocessing#processes()}, {@link Multiprocessing#threads()} or
+ * {@link Multiprocessing#virtualThreads()}. Code written against this interface runs unchanged on
+ * every {@link Backend}; where backends differ (threads share objects, processes copy them) the
+ * factory's javadoc says so.
+ *
+ * <p>A context is {@link AutoCloseable}: {@link #close()} terminates its daemon workers, waits for
+ * its other workers to finish, and frees every shared-memory file and socket it created. Contexts
+ * are thread-safe.
+ */
+public interface Context extends AutoCloseable {
+
+    /**
+     * Where this context runs its work.
+     *
+     * @return the backend
+     */
+    Backend backend();
+
+    /**
+     * Creates an unstarted worker that will run {@code target}: in a new worker JVM on the processes
+     * backend, on a new thread on the others. Configure it with {@link WorkerProcess#name(String)}
+     * and {@link WorkerProcess#daemon(boolean)}, then {@link WorkerProcess#start()} it.
+     *
+     * @param target what the worker runs; on the processes backend it is serialized at
+     *     {@code start()}
+     * @return the unstarted worker
+     * @throws IllegalStateException if the context is closed
+     */
+    WorkerProcess process(SerializableRunnable target);
+
+    /**
+     * The workers of this context that were started and are still running. Python's
+     * {@code active_children()}.
+     *
+     * @return a snapshot, in start order
+     */
+    List<WorkerProcess> activeChildren();
+
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return {@code true} once closed
+     */
+    boolean isClosed();
+
+    /**
+     * Closes the context: terminates its running daemon workers, waits for its other workers to
+     * end (as Python joins non-daemon children at exit), then releases every file, socket and
+     * thread the context owns. Idempotent.
+     */
+    @Override
+    void close();
+}

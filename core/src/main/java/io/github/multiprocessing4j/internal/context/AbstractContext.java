@@ -1,0 +1,99 @@
+package io.github.multiprocessing4j.internal.context;
+
+import io.github.multiprocessing4j.Context;
+import io.github.multiprocessing4j.WorkerProcess;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What every backend's context shares: the list of started workers, {@code activeChildren()} and
+ * the close sequence (terminate daemons, join the others, then release backend resources).
+ */
+abstract class AbstractContext implements Context {
+
+    /** How long a terminated daemon worker may take to end before it is killed. */
+    static final Duration DAEMON_GRACE = Duration.ofSeconds(5);
+
+    private final List<AbstractWorker> children = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    final void register(AbstractWorker worker) {
+        children.add(worker);
+    }
+
+    final void requireOpen(String what) {
+        if (closed.get()) {
+            throw new IllegalStateException("cannot create " + what + ": the context is closed");
+        }
+    }
+
+    @Override
+    public final List<WorkerProcess> activeChildren() {
+        List<WorkerProcess> alive = new ArrayList<>();
+        for (AbstractWorker child : children) {
+            if (child.isAlive()) {
+                alive.add(child);
+            } else {
+                children.remove(child); // as Python, forget children that have ended
+            }
+        }
+        return alive;
+    }
+
+    @Override
+    public final boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public final void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        boolean interrupted = false;
+        try {
+            closeResources(true);
+            for (AbstractWorker child : children) {
+                if (child.isAlive() && child.isDaemon()) {
+                    child.terminate();
+                }
+            }
+            for (AbstractWorker child : children) {
+                if (!child.isAlive()) {
+                    continue;
+                }
+                try {
+                    if (child.isDaemon()) {
+                        if (!child.join(DAEMON_GRACE)) {
+                            child.kill();
+                            child.join(DAEMON_GRACE);
+                        }
+                    } else {
+                        child.join();
+                    }
+                } catch (InterruptedException e) {
+                    // stop waiting politely: end the remaining workers, then finish closing
+                    interrupted = true;
+                    child.kill();
+                }
+            }
+        } finally {
+            children.clear();
+            closeResources(false);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Releases backend resources. Called twice by {@link #close()}: first before workers are
+     * stopped ({@code beforeWorkers}: stop accepting new work), then after.
+     *
+     * @param beforeWorkers which of the two calls this is
+     */
+    abstract void closeResources(boolean beforeWorkers);
+}

@@ -1,0 +1,59 @@
+package io.github.multiprocessing4j.internal.context;
+
+import io.github.multiprocessing4j.Backend;
+import io.github.multiprocessing4j.SerializableRunnable;
+import io.github.multiprocessing4j.WorkerProcess;
+import java.util.Objects;
+
+/**
+ * The {@link Backend#THREADS} and {@link Backend#VIRTUAL_THREADS} contexts: workers are threads of
+ * this JVM and objects are shared, not copied.
+ */
+public final class ThreadContext extends AbstractContext {
+
+    private final Backend backend;
+
+    /**
+     * Creates a thread-backed context.
+     *
+     * @param backend {@link Backend#THREADS} or {@link Backend#VIRTUAL_THREADS}
+     */
+    public ThreadContext(Backend backend) {
+        if (backend == Backend.PROCESSES) {
+            throw new IllegalArgumentException("backend: " + backend + " (expected: THREADS or VIRTUAL_THREADS)");
+        }
+        this.backend = backend;
+    }
+
+    @Override
+    public Backend backend() {
+        return backend;
+    }
+
+    @Override
+    public WorkerProcess process(SerializableRunnable target) {
+        Objects.requireNonNull(target, "target");
+        requireOpen("a process");
+        return new ThreadWorker(this, target);
+    }
+
+    /**
+     * Creates an unstarted thread of this backend.
+     *
+     * @param name the thread name
+     * @param daemon whether a platform thread is a daemon (virtual threads always are)
+     * @param body what it runs
+     * @return the thread
+     */
+    public Thread newThread(String name, boolean daemon, Runnable body) {
+        if (backend == Backend.VIRTUAL_THREADS) {
+            return Thread.ofVirtual().name(name).unstarted(body);
+        }
+        return Thread.ofPlatform().name(name).daemon(daemon).unstarted(body);
+    }
+
+    @Override
+    void closeResources(boolean beforeWorkers) {
+        // threads hold nothing beyond themselves
+    }
+}

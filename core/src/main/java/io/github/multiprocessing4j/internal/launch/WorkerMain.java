@@ -1,0 +1,142 @@
+package io.github.multiprocessing4j.internal.launch;
+
+import io.github.multiprocessing4j.SerializableRunnable;
+import io.github.multiprocessing4j.internal.codec.Codecs;
+import io.github.multiprocessing4j.internal.codec.RemoteThrowables;
+import io.github.multiprocessing4j.internal.context.CurrentProcess;
+import io.github.multiprocessing4j.internal.os.Linux;
+import io.github.multiprocessing4j.spi.Codec;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The main class of every worker JVM.
+ *
+ * <p>Arguments: {@code <hub socket> <token> <parent pid> <worker name> <parent name>}. The worker
+ * first arranges to die with its parent ({@code PR_SET_PDEATHSIG} = SIGKILL, then checks that the
+ * parent is still the one that started it), connects to the parent's hub socket, installs the
+ * exit-status reporter and sends its hello. The parent's first frame says what to do: run one
+ * target ({@link Frames#RUN}) or serve a pool. From then on a daemon thread reads the socket; end of
+ * stream means the parent died, and the worker halts at once.
+ */
+public final class WorkerMain {
+
+    /** Exit status of a worker whose parent died. */
+    static final int PARENT_GONE = 70;
+    /** Exit status for bad arguments. */
+    static final int USAGE = 64;
+
+    private WorkerMain() {
+    }
+
+    /**
+     * Entry point.
+     *
+     * @param args see the class comment
+     */
+    public static void main(String[] args) {
+        if (args.length != 5) {
+            System.err.println("multiprocessing4j worker: expected <hub> <token> <parent pid> <name> <parent name>, got "
+                    + args.length + " arguments; this class is started by the library, not by hand");
+            System.exit(USAGE);
+        }
+        long parentPid = Long.parseLong(args[2]);
+        String name = args[3];
+        if (Linux.setParentDeathSignal(9) && Linux.parentPid() != parentPid) {
+            // the parent died between starting us and the prctl call
+            Runtime.getRuntime().halt(PARENT_GONE);
+        }
+        ControlChannel control;
+        try {
+            SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
+            socket.connect(UnixDomainSocketAddress.of(args[0]));
+            control = new ControlChannel(socket);
+            ExitReporter.install(control);
+            byte[] token = args[1].getBytes(StandardCharsets.US_ASCII);
+            control.send(Frames.HELLO, ByteBuffer.allocate(8 + token.length).order(ByteOrder.LITTLE_ENDIAN)
+                    .putLong(ProcessHandle.current().pid()).put(token).array());
+        } catch (IOException e) {
+            System.err.println("multiprocessing4j worker '" + name + "': cannot reach the parent at " + args[0] + ": " + e);
+            Runtime.getRuntime().halt(PARENT_GONE);
+            return;
+        }
+        CurrentProcess.enterWorkerJvm(name, parentPid, args[4]);
+        ControlChannel.Frame first;
+        try {
+            first = control.receive();
+        } catch (IOException e) {
+            first = null;
+        }
+        if (first == null) {
+            Runtime.getRuntime().halt(PARENT_GONE);
+            return;
+        }
+        switch (first.type()) {
+            case Frames.RUN -> {
+                watchParent(control);
+                runTarget(control, first.payload(), name);
+            }
+            case Frames.TRAIN -> {
+                watchParent(control);
+                AotTraining.run();
+                System.out.flush();
+                System.exit(0);
+            }
+            default -> {
+                System.err.println("multiprocessing4j worker '" + name + "': unknown first frame " + first.type());
+                System.exit(USAGE);
+            }
+        }
+    }
+
+    /** Reads the control socket until end of stream, then halts: the parent is gone. */
+    static void watchParent(ControlChannel control) {
+        Thread watcher = new Thread(() -> {
+            try {
+                while (control.receive() != null) {
+                    // no frames are expected after the first; ignore any
+                }
+            } catch (IOException e) {
+                // treated as end of stream
+            }
+            Runtime.getRuntime().halt(PARENT_GONE);
+        }, "mp4j-parent-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    private static void runTarget(ControlChannel control, byte[] payload, String name) {
+        Codec codec = null;
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
+            codec = Codecs.byName(in.readUTF());
+            int offset = payload.length - in.available();
+            SerializableRunnable target = (SerializableRunnable) codec.decode(payload, offset, payload.length - offset);
+            target.run();
+        } catch (Throwable failure) {
+            reportFailure(control, codec == null ? Codecs.byName("jdk") : codec, name, failure);
+            System.exit(1);
+        }
+        System.out.flush();
+        // returning lets the JVM wait for the target's non-daemon threads, then exit with 0
+    }
+
+    private static void reportFailure(ControlChannel control, Codec codec, String name, Throwable failure) {
+        // as Python prints "Process Process-1:" and the traceback in the child
+        System.err.println("Process " + name + ":");
+        failure.printStackTrace();
+        System.err.flush();
+        try {
+            control.send(Frames.FAILED, RemoteThrowables.encode(codec, failure));
+        } catch (IOException | RuntimeException e) {
+            // the parent is gone or the report cannot be built; the exit code still says 1
+        }
+    }
+}
