@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.internal.context;
 
 import io.github.multiprocessing4j.WorkerProcess;
+import io.github.multiprocessing4j.internal.os.ProcessState;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -83,7 +84,7 @@ final class ProcessView implements WorkerProcess {
 
     @Override
     public boolean isAlive() {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        return ProcessState.isRunning(pid);
     }
 
     @Override

@@ -119,7 +119,7 @@ public final class WorkerJvm {
             if (jvm.ready.completeExceptionally(new IllegalStateException("worker '" + name
                     + "' did not start within " + options.startTimeout()))) {
                 hub.forget(jvm.token);
-                process.destroyForcibly();
+                process.toHandle().destroyForcibly();
             }
         }, options.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
         jvm.launched.complete(process);
@@ -294,14 +294,17 @@ public final class WorkerJvm {
         return pump == null ? List.of() : pump.lastLines();
     }
 
-    /** Sends SIGTERM. */
+    /**
+     * Sends SIGTERM. Through the process handle, not {@link Process#destroy()}, which would also
+     * close our end of the worker's output pipes and lose what its shutdown hooks print.
+     */
     public void terminate() {
-        process.destroy();
+        process.toHandle().destroy();
     }
 
-    /** Sends SIGKILL. */
+    /** Sends SIGKILL, keeping the output pipes open so what the worker wrote is still read. */
     public void kill() {
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
     }
 
     /**

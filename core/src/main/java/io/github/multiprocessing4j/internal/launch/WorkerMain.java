@@ -19,7 +19,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * The main class of every worker JVM.
  *
- * <p>Arguments: {@code <hub socket> <token> <parent pid> <worker name> <parent name>}. The worker
+ * <p>Arguments: {@code <hub socket> <token> <parent pid> <worker name> <parent name>}. The system
+ * property {@code multiprocessing4j.parentDeathSignal=false} turns the death signal off (tests
+ * use it to prove the socket watch works alone). The worker
  * first arranges to die with its parent ({@code PR_SET_PDEATHSIG} = SIGKILL, then checks that the
  * parent is still the one that started it), connects to the parent's hub socket, installs the
  * exit-status reporter and sends its hello. The parent's first frame says what to do: run one
@@ -49,7 +51,8 @@ public final class WorkerMain {
         }
         long parentPid = Long.parseLong(args[2]);
         String name = args[3];
-        if (Linux.setParentDeathSignal(9) && Linux.parentPid() != parentPid) {
+        boolean deathSignal = !"false".equals(System.getProperty("multiprocessing4j.parentDeathSignal"));
+        if (deathSignal && Linux.setParentDeathSignal(9) && Linux.parentPid() != parentPid) {
             // the parent died between starting us and the prctl call
             Runtime.getRuntime().halt(PARENT_GONE);
         }
