@@ -202,8 +202,8 @@ final class AotCache {
                 String name = file.getFileName().toString();
                 if (name.endsWith(".aot")) {
                     caches.add(file);
-                } else if (name.endsWith(".tmp") && olderThanOneDay(file)) {
-                    Files.deleteIfExists(file);
+                } else if (!name.endsWith(".lock") && olderThanOneDay(file)) {
+                    Files.deleteIfExists(file); // a trainer killed with its parent left this
                 }
             }
             caches.sort(Comparator.comparing(AotCache::modified).reversed());

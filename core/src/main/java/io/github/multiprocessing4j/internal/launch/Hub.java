@@ -77,7 +77,8 @@ public final class Hub implements Closeable {
             } catch (IOException e) {
                 return; // closed
             }
-            Threads.startVirtual("mp4j-hello", () -> handshake(channel));
+            // a platform thread, for the reason given in WorkerJvm.attach
+            Threads.startDaemon("mp4j-hello", () -> handshake(channel));
         }
     }
 

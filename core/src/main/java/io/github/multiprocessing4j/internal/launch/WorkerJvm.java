@@ -138,7 +138,9 @@ public final class WorkerJvm {
         if (deadline != null) {
             deadline.cancel(false);
         }
-        Threads.startVirtual("mp4j-control-" + name, () -> readLoop(control));
+        // a platform thread: a virtual thread's blocking socket read parks the JDK's poller in
+        // epoll_wait, which delays every later exit of this JVM by HotSpot's 300 ms native wait
+        Threads.startDaemon("mp4j-control-" + name, () -> readLoop(control));
     }
 
     private void readLoop(ControlChannel control) {

@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The main class of every worker JVM.
@@ -51,10 +52,16 @@ public final class WorkerMain {
         }
         long parentPid = Long.parseLong(args[2]);
         String name = args[3];
-        boolean deathSignal = !"false".equals(System.getProperty("multiprocessing4j.parentDeathSignal"));
-        if (deathSignal && Linux.setParentDeathSignal(9) && Linux.parentPid() != parentPid) {
-            // the parent died between starting us and the prctl call
-            Runtime.getRuntime().halt(PARENT_GONE);
+        if (!"false".equals(System.getProperty("multiprocessing4j.parentDeathSignal"))) {
+            // Off the critical path: binding prctl through FFM costs tens of milliseconds in a fresh
+            // JVM. Until it is set, the socket watch below covers the parent's death.
+            Thread deathSignal = new Thread(() -> {
+                if (Linux.setParentDeathSignal(9) && Linux.parentPid() != parentPid) {
+                    Runtime.getRuntime().halt(PARENT_GONE); // the parent died before the prctl
+                }
+            }, "mp4j-death-signal");
+            deathSignal.setDaemon(true);
+            deathSignal.start();
         }
         ControlChannel control;
         try {
@@ -99,8 +106,14 @@ public final class WorkerMain {
         }
     }
 
-    /** Reads the control socket until end of stream, then halts: the parent is gone. */
+    /**
+     * Reads the control socket until end of stream, then halts: the parent is gone. When this JVM
+     * exits on its own, a shutdown hook closes the socket first. Why: HotSpot waits up to about
+     * 300 ms at exit for threads that are in native code, and a thread blocked in a socket read is;
+     * closing the socket brings the watcher back to Java at once.
+     */
     static void watchParent(ControlChannel control) {
+        AtomicBoolean exiting = new AtomicBoolean();
         Thread watcher = new Thread(() -> {
             try {
                 while (control.receive() != null) {
@@ -109,10 +122,20 @@ public final class WorkerMain {
             } catch (IOException e) {
                 // treated as end of stream
             }
-            Runtime.getRuntime().halt(PARENT_GONE);
+            if (!exiting.get()) {
+                Runtime.getRuntime().halt(PARENT_GONE);
+            }
         }, "mp4j-parent-watch");
         watcher.setDaemon(true);
         watcher.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            exiting.set(true);
+            try {
+                control.close();
+            } catch (IOException e) {
+                // closing is all we wanted
+            }
+        }, "mp4j-close-control"));
     }
 
     private static void runTarget(ControlChannel control, byte[] payload, String name) {

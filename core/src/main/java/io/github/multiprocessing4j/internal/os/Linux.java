@@ -3,21 +3,22 @@ package io.github.multiprocessing4j.internal.os;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
  * The few Linux system calls the library needs, bound through the Foreign Function and Memory
- * API: {@code futex} for kernel-backed blocking on shared memory, {@code prctl(PR_SET_PDEATHSIG)}
- * so a worker dies with its parent, and {@code getppid}.
+ * API: {@code futex} for kernel-backed blocking on shared memory and {@code prctl(PR_SET_PDEATHSIG)}
+ * so a worker dies with its parent.
  *
- * <p>Binding happens once, in this class's initializer. When the platform is not Linux on x86-64
- * or aarch64, or native access is denied, {@link #AVAILABLE} is false and callers use their
- * fallbacks (timed parking instead of futex waits, EOF-only parent watching).
+ * <p>Each call is bound lazily in its own holder class: generating a downcall stub costs tens of
+ * milliseconds in a fresh JVM, and a worker that never blocks on shared memory should not pay for
+ * {@code futex}. When the platform is not Linux on x86-64 or aarch64, or native access is denied,
+ * {@link #AVAILABLE} is false and callers use their fallbacks.
  *
  * <p>This is the only class that calls restricted FFM methods, hence the one
  * {@code @SuppressWarnings("restricted")} in the code base.
@@ -25,7 +26,7 @@ import java.lang.invoke.VarHandle;
 @SuppressWarnings("restricted")
 public final class Linux {
 
-    /** Whether the bindings below are usable. */
+    /** Whether this is a Linux platform whose system call numbers we know. */
     public static final boolean AVAILABLE;
 
     /** {@code errno} value for a timed-out wait. */
@@ -40,67 +41,52 @@ public final class Linux {
     private static final long FUTEX_WAKE = 1;
     private static final int PR_SET_PDEATHSIG = 1;
 
-    private static final MethodHandle SYSCALL;
-    private static final MethodHandle PRCTL;
-    private static final MethodHandle GETPPID;
-    private static final StructLayout CAPTURE_LAYOUT;
-    private static final VarHandle ERRNO;
-
-    /** Per-thread scratch memory: the captured errno followed by a struct timespec. */
-    private static final ThreadLocal<MemorySegment> SCRATCH;
-
     static {
-        boolean available = false;
         long sysFutex = -1;
-        MethodHandle syscall = null;
-        MethodHandle prctl = null;
-        MethodHandle getppid = null;
-        StructLayout captureLayout = null;
-        VarHandle errno = null;
-        String os = System.getProperty("os.name", "");
-        String arch = System.getProperty("os.arch", "");
-        if (os.startsWith("Linux")) {
-            sysFutex = switch (arch) {
+        if (System.getProperty("os.name", "").startsWith("Linux")) {
+            sysFutex = switch (System.getProperty("os.arch", "")) {
                 case "amd64", "x86_64" -> 202;
                 case "aarch64", "arm64" -> 98;
                 default -> -1;
             };
         }
-        if (sysFutex > 0) {
-            try {
-                Linker linker = Linker.nativeLinker();
-                SymbolLookup libc = linker.defaultLookup();
-                captureLayout = Linker.Option.captureStateLayout();
-                errno = captureLayout.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
-                // long syscall(long number, ...): every variadic argument is passed as a long, which
-                // is what the kernel reads from each register.
-                syscall = linker.downcallHandle(libc.find("syscall").orElseThrow(),
-                        FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                                ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                                ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
-                        Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
-                prctl = linker.downcallHandle(libc.find("prctl").orElseThrow(),
-                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG),
-                        Linker.Option.firstVariadicArg(1));
-                getppid = linker.downcallHandle(libc.find("getppid").orElseThrow(),
-                        FunctionDescriptor.of(ValueLayout.JAVA_INT));
-                available = true;
-            } catch (RuntimeException | LinkageError e) {
-                available = false;
-            }
-        }
-        AVAILABLE = available;
         SYS_FUTEX = sysFutex;
-        SYSCALL = syscall;
-        PRCTL = prctl;
-        GETPPID = getppid;
-        CAPTURE_LAYOUT = captureLayout;
-        ERRNO = errno;
-        long scratchSize = available ? Math.max(CAPTURE_LAYOUT.byteSize(), 16) + 16 : 0;
-        SCRATCH = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(scratchSize, 16));
+        AVAILABLE = sysFutex > 0;
     }
 
     private Linux() {
+    }
+
+    /** {@code long syscall(long number, ...)} with errno capture, for futex. */
+    private static final class Futex {
+        static final MethodHandle SYSCALL;
+        static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+        static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+        /** Per-thread scratch memory: the captured errno, then a struct timespec. */
+        static final ThreadLocal<MemorySegment> SCRATCH =
+                ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(Math.max(CAPTURE.byteSize(), 16) + 16, 16));
+
+        static {
+            Linker linker = Linker.nativeLinker();
+            // every variadic argument is passed as a long, which is what the kernel reads from each register
+            SYSCALL = linker.downcallHandle(linker.defaultLookup().find("syscall").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                            ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                            ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
+                    Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+        }
+    }
+
+    /** {@code int prctl(int option, ...)}. */
+    private static final class Prctl {
+        static final MethodHandle PRCTL;
+
+        static {
+            Linker linker = Linker.nativeLinker();
+            PRCTL = linker.downcallHandle(linker.defaultLookup().find("prctl").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG),
+                    Linker.Option.firstVariadicArg(1));
+        }
     }
 
     /**
@@ -113,8 +99,8 @@ public final class Linux {
      *     {@code expected}, {@link #ETIMEDOUT}, or {@link #EINTR}
      */
     public static int futexWait(long address, int expected, long timeoutNanos) {
-        MemorySegment scratch = SCRATCH.get();
-        MemorySegment capture = scratch.asSlice(0, CAPTURE_LAYOUT.byteSize());
+        MemorySegment scratch = Futex.SCRATCH.get();
+        MemorySegment capture = scratch.asSlice(0, Futex.CAPTURE.byteSize());
         long timespec = 0;
         if (timeoutNanos >= 0) {
             MemorySegment ts = scratch.asSlice(scratch.byteSize() - 16, 16);
@@ -123,9 +109,9 @@ public final class Linux {
             timespec = ts.address();
         }
         try {
-            long result = (long) SYSCALL.invokeExact(capture, SYS_FUTEX, address, FUTEX_WAIT,
+            long result = (long) Futex.SYSCALL.invokeExact(capture, SYS_FUTEX, address, FUTEX_WAIT,
                     (long) expected, timespec, 0L, 0L);
-            return result == 0 ? 0 : (int) ERRNO.get(capture, 0L);
+            return result == 0 ? 0 : (int) Futex.ERRNO.get(capture, 0L);
         } catch (Throwable t) {
             throw new IllegalStateException("futex wait failed", t);
         }
@@ -139,9 +125,10 @@ public final class Linux {
      * @return the number of sleepers woken
      */
     public static int futexWake(long address, int count) {
-        MemorySegment capture = SCRATCH.get().asSlice(0, CAPTURE_LAYOUT.byteSize());
+        MemorySegment capture = Futex.SCRATCH.get().asSlice(0, Futex.CAPTURE.byteSize());
         try {
-            long result = (long) SYSCALL.invokeExact(capture, SYS_FUTEX, address, FUTEX_WAKE, (long) count, 0L, 0L, 0L);
+            long result = (long) Futex.SYSCALL.invokeExact(capture, SYS_FUTEX, address, FUTEX_WAKE, (long) count,
+                    0L, 0L, 0L);
             return (int) Math.max(result, 0);
         } catch (Throwable t) {
             throw new IllegalStateException("futex wake failed", t);
@@ -160,7 +147,7 @@ public final class Linux {
             return false;
         }
         try {
-            return (int) PRCTL.invokeExact(PR_SET_PDEATHSIG, (long) signal) == 0;
+            return (int) Prctl.PRCTL.invokeExact(PR_SET_PDEATHSIG, (long) signal) == 0;
         } catch (Throwable t) {
             return false;
         }
@@ -169,16 +156,9 @@ public final class Linux {
     /**
      * The parent process id as the kernel sees it now (1 or a subreaper once the parent died).
      *
-     * @return the parent pid, or -1 when unavailable
+     * @return the parent pid, or -1 when unknown
      */
     public static long parentPid() {
-        if (!AVAILABLE) {
-            return ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
-        }
-        try {
-            return (int) GETPPID.invokeExact();
-        } catch (Throwable t) {
-            return -1;
-        }
+        return ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
     }
 }
