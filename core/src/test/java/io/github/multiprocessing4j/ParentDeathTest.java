@@ -30,22 +30,24 @@ class ParentDeathTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "parent ends by {0}, worker ready: {1}, PR_SET_PDEATHSIG: {2}")
+    @ParameterizedTest(name = "parent ends by {0}, worker ready: {1}, PR_SET_PDEATHSIG armed by: {2}")
     @CsvSource({
-        "kill -9, true, true",
-        "kill -9, true, false",
-        "kill -9, false, true",
-        "kill -TERM, true, true",
-        "exit, true, true",
-        "halt, true, false",
-        "throw, true, true",
+        "kill -9, true, setpriv",
+        "kill -9, true, ffm",
+        "kill -9, true, off",
+        "kill -9, false, setpriv",
+        "kill -9, false, ffm",
+        "kill -TERM, true, setpriv",
+        "exit, true, setpriv",
+        "halt, true, off",
+        "throw, true, ffm",
     })
-    void theWorkerDiesWithinOneSecond(String ending, boolean waitForReady, boolean deathSignal) throws Exception {
+    void theWorkerDiesWithinOneSecond(String ending, boolean waitForReady, String deathSignal) throws Exception {
         String mode = ending.startsWith("kill") ? "block" : ending;
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process parent = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", "-cp",
                 System.getProperty("java.class.path"), OrphanParentMain.class.getName(), dir.toString(), mode,
-                Boolean.toString(waitForReady), Boolean.toString(deathSignal))
+                Boolean.toString(waitForReady), deathSignal)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("parent.log").toFile()).start();
         long workerPid;
         try {

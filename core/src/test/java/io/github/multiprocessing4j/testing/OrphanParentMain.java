@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * pid to a file, then, depending on the mode, blocks forever, exits without closing its context,
  * or throws from main.
  *
- * <p>Arguments: {@code <directory> <mode> <wait for worker ready: true|false> <pdeathsig: true|false>}.
+ * <p>Arguments: {@code <directory> <mode> <wait for worker ready: true|false> <death signal: setpriv|ffm|off>}.
  */
 public final class OrphanParentMain {
 
@@ -31,7 +31,7 @@ public final class OrphanParentMain {
         boolean waitForReady = Boolean.parseBoolean(args[2]);
         String ready = dir.resolve("worker-ready").toString();
         ProcessOptions options = ProcessOptions.builder().output(OutputSink.discard())
-                .systemProperty("multiprocessing4j.parentDeathSignal", args[3]).build();
+                .systemProperty("multiprocessing4j.deathSignal", args[3]).build();
         Context context = Multiprocessing.processes(options);
         WorkerProcess worker = context.process(() -> {
             Files2.write(ready, "");

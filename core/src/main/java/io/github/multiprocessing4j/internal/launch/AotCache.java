@@ -44,7 +44,7 @@ import java.util.concurrent.TimeUnit;
  * start: the JVM then runs without it, and {@code -Xlog:aot=off,cds=off} keeps it quiet about
  * that. The newest {@link #KEPT_CACHES} caches are kept; older ones are deleted.
  */
-final class AotCache {
+public final class AotCache {
 
     static final int KEPT_CACHES = 8;
     private static final long TRAINING_TIMEOUT_SECONDS = 300;
@@ -89,6 +89,26 @@ final class AotCache {
             });
         }
         return List.of();
+    }
+
+    /**
+     * Makes sure the cache for workers started with {@code options} exists, training now if needed.
+     * For tools (the bench, deployment scripts) that want the cache before the first real worker.
+     *
+     * @param options the worker options
+     * @return the cache file, or empty when the class path does not allow one or training failed
+     */
+    public static java.util.Optional<Path> ensure(ProcessOptions options) {
+        List<String> jvmOptions = WorkerCommand.jvmOptions(options);
+        if (!eligible()) {
+            return java.util.Optional.empty();
+        }
+        String key = KEYS.computeIfAbsent(jvmOptions, AotCache::key);
+        Path cache = directory().resolve(key + ".aot");
+        if (!Files.isRegularFile(cache)) {
+            train(key, jvmOptions, cache);
+        }
+        return Files.isRegularFile(cache) ? java.util.Optional.of(cache) : java.util.Optional.empty();
     }
 
     static List<String> usingCache(Path cache) {

@@ -13,6 +13,13 @@ import java.util.Map;
 final class WorkerCommand {
 
     static final String MAIN_CLASS = WorkerMain.class.getName();
+
+    /** The worker system property that says how the parent-death signal is armed. */
+    static final String DEATH_SIGNAL = "multiprocessing4j.deathSignal";
+
+    /** util-linux's setpriv, if installed: it arms PR_SET_PDEATHSIG before exec, at no cost to the JVM. */
+    private static final Path SETPRIV = java.util.stream.Stream.of("/usr/bin/setpriv", "/bin/setpriv")
+            .map(Path::of).filter(java.nio.file.Files::isExecutable).findFirst().orElse(null);
     static final String MODULE = WorkerMain.class.getModule().getName();
 
     private WorkerCommand() {
@@ -34,9 +41,16 @@ final class WorkerCommand {
      */
     static List<String> jvmOptions(ProcessOptions options) {
         List<String> command = new ArrayList<>();
+        if (!options.systemProperties().containsKey(DEATH_SIGNAL)) {
+            command.add("-D" + DEATH_SIGNAL + "=" + (SETPRIV != null ? "setpriv" : "ffm"));
+        }
         command.add("--enable-native-access=" + (onModulePath() ? MODULE : "ALL-UNNAMED"));
         command.add("-Dstdout.encoding=UTF-8");
         command.add("-Dstderr.encoding=UTF-8");
+        if (options.codec().equals("fory")) {
+            // Fory 1.6 reads static fields through sun.misc.Unsafe; without this every worker warns on stderr
+            command.add("--sun-misc-unsafe-memory-access=allow");
+        }
         options.maxHeap().ifPresent(size -> command.add("-Xmx" + size));
         command.addAll(options.jvmFlags());
         for (Map.Entry<String, String> property : options.systemProperties().entrySet()) {
@@ -59,6 +73,11 @@ final class WorkerCommand {
     /** The full command: java, the AOT flags, the options, the main class and its arguments. */
     static List<String> build(List<String> jvmOptions, List<String> aotFlags, List<String> arguments) {
         List<String> command = new ArrayList<>();
+        if (jvmOptions.contains("-D" + DEATH_SIGNAL + "=setpriv")) {
+            // The kernel sends SIGKILL to the worker when our launcher thread (its creator) ends. The
+            // same prctl through FFM would cost the worker ~70 ms of CPU to bind at start.
+            command.addAll(List.of(SETPRIV.toString(), "--pdeathsig", "KILL"));
+        }
         command.add(javaExecutable().toString());
         command.addAll(aotFlags);
         command.addAll(jvmOptions);

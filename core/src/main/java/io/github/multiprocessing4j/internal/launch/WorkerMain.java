@@ -20,11 +20,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The main class of every worker JVM.
  *
- * <p>Arguments: {@code <hub socket> <token> <parent pid> <worker name> <parent name>}. The system
- * property {@code multiprocessing4j.parentDeathSignal=false} turns the death signal off (tests
- * use it to prove the socket watch works alone). The worker
- * first arranges to die with its parent ({@code PR_SET_PDEATHSIG} = SIGKILL, then checks that the
- * parent is still the one that started it), connects to the parent's hub socket, installs the
+ * <p>Arguments: {@code <hub socket> <token> <parent pid> <worker name> <parent name>}. The worker
+ * first makes sure it dies with its parent: {@code PR_SET_PDEATHSIG} = SIGKILL, armed by
+ * {@code setpriv} before exec when the system has it, else by this JVM through FFM; either way it
+ * then checks that its parent is still the one that started it. The system property
+ * {@code multiprocessing4j.deathSignal} says which ({@code setpriv}, {@code ffm}, or {@code off},
+ * which tests use to prove the socket watch works alone). It connects to the parent's hub socket, installs the
  * exit-status reporter and sends its hello. The parent's first frame says what to do: run one
  * target ({@link Frames#RUN}) or serve a pool. From then on a daemon thread reads the socket; end of
  * stream means the parent died, and the worker halts at once.
@@ -52,26 +53,30 @@ public final class WorkerMain {
         }
         long parentPid = Long.parseLong(args[2]);
         String name = args[3];
-        if (!"false".equals(System.getProperty("multiprocessing4j.parentDeathSignal"))) {
+        String deathSignal = System.getProperty(WorkerCommand.DEATH_SIGNAL, "ffm");
+        if (deathSignal.equals("setpriv") && Linux.parentPid() != parentPid) {
+            Runtime.getRuntime().halt(PARENT_GONE); // armed by setpriv, but the parent died before that
+        } else if (deathSignal.equals("ffm")) {
             // Off the critical path: binding prctl through FFM costs tens of milliseconds in a fresh
-            // JVM. Until it is set, the socket watch below covers the parent's death.
-            Thread deathSignal = new Thread(() -> {
+            // JVM. Until it is set, the socket watch covers the parent's death.
+            Thread arming = new Thread(() -> {
                 if (Linux.setParentDeathSignal(9) && Linux.parentPid() != parentPid) {
                     Runtime.getRuntime().halt(PARENT_GONE); // the parent died before the prctl
                 }
             }, "mp4j-death-signal");
-            deathSignal.setDaemon(true);
-            deathSignal.start();
+            arming.setDaemon(true);
+            arming.start();
         }
         ControlChannel control;
         try {
             SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
             socket.connect(UnixDomainSocketAddress.of(args[0]));
             control = new ControlChannel(socket);
-            ExitReporter.install(control);
             byte[] token = args[1].getBytes(StandardCharsets.US_ASCII);
             control.send(Frames.HELLO, ByteBuffer.allocate(8 + token.length).order(ByteOrder.LITTLE_ENDIAN)
                     .putLong(ProcessHandle.current().pid()).put(token).array());
+            // after the hello, so its cost overlaps the parent's reply; before any target runs
+            ExitReporter.install(control);
         } catch (IOException e) {
             System.err.println("multiprocessing4j worker '" + name + "': cannot reach the parent at " + args[0] + ": " + e);
             Runtime.getRuntime().halt(PARENT_GONE);
