@@ -1,0 +1,233 @@
+package io.github.multiprocessing4j.internal.ipc;
+
+import io.github.multiprocessing4j.internal.os.Linux;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Blocking on a condition over shared memory, across processes, without burning a core.
+ *
+ * <h2>Protocol</h2>
+ * Each waitable condition has two 32-bit words in shared memory: an event counter {@code seq}
+ * (the futex word) and a count of {@code waiters}. A waiter increments {@code waiters}, reads
+ * {@code seq}, checks its condition, and if it does not hold sleeps in {@code futex_wait(seq)};
+ * a signaller changes the state, then, only if {@code waiters} is non-zero, increments {@code seq}
+ * and calls {@code futex_wake}. All accesses are volatile (sequentially consistent), so either
+ * the waiter sees the new state or the signaller sees the waiter; and a wake between the waiter's
+ * read of {@code seq} and its sleep changes {@code seq}, so the kernel refuses to sleep. No wake-up
+ * is lost and an idle waiter costs nothing.
+ *
+ * <h2>Threads</h2>
+ * A platform thread sleeps in the kernel itself, in slices of {@link #SLICE_NANOS} so that an
+ * interrupt is noticed within a slice (Java cannot interrupt a native call). A virtual thread must
+ * not block its carrier in a native call, so it parks instead and one platform "watcher" thread
+ * per condition and JVM sleeps in the kernel for all of them and unparks them. A short spin
+ * precedes every sleep, since cross-process hand-offs are often a few microseconds apart.
+ *
+ * <h2>Crashes</h2>
+ * A process that dies while waiting leaves {@code waiters} too high; signallers then make a few
+ * needless system calls, which is harmless. Without Linux futexes (another OS), waiters poll with
+ * exponential back-off up to a millisecond.
+ */
+public final class SharedWait {
+
+    /** How long a platform thread sleeps in the kernel before it looks at its interrupt flag. */
+    public static final long SLICE_NANOS = 20_000_000L;
+
+    /** Spin iterations before sleeping. */
+    static final int SPINS = 2_000;
+
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+
+    private static final Map<Key, Watcher> WATCHERS = new ConcurrentHashMap<>();
+
+    private SharedWait() {
+    }
+
+    /** Identifies one condition: a futex word's native address. */
+    private record Key(long address) {
+    }
+
+    /**
+     * Waits until {@code ready} holds, the timeout elapses, or the thread is interrupted.
+     *
+     * @param segment the segment holding the two words
+     * @param seqOffset offset of the event counter (4-byte aligned)
+     * @param waitersOffset offset of the waiter count (4-byte aligned)
+     * @param ready the condition, re-evaluated after every wake-up
+     * @param timeoutNanos how long to wait; negative waits forever
+     * @return {@code true} if the condition holds, {@code false} on timeout
+     * @throws InterruptedException if the thread is interrupted while waiting
+     */
+    public static boolean await(MemorySegment segment, long seqOffset, long waitersOffset, BooleanSupplier ready,
+            long timeoutNanos) throws InterruptedException {
+        if (ready.getAsBoolean()) {
+            return true;
+        }
+        long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
+        for (int i = 0; i < SPINS; i++) {
+            Thread.onSpinWait();
+            if (ready.getAsBoolean()) {
+                return true;
+            }
+        }
+        INT.getAndAdd(segment, waitersOffset, 1);
+        try {
+            if (Thread.currentThread().isVirtual() && Linux.AVAILABLE) {
+                return awaitVirtual(segment, seqOffset, ready, deadline);
+            }
+            return awaitPlatform(segment, seqOffset, ready, deadline);
+        } finally {
+            INT.getAndAdd(segment, waitersOffset, -1);
+        }
+    }
+
+    private static boolean awaitPlatform(MemorySegment segment, long seqOffset, BooleanSupplier ready, long deadline)
+            throws InterruptedException {
+        long address = segment.address() + seqOffset;
+        long backoff = 1_000;
+        while (true) {
+            int seq = (int) INT.getVolatile(segment, seqOffset);
+            if (ready.getAsBoolean()) {
+                return true;
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return false;
+            }
+            if (Linux.AVAILABLE) {
+                Linux.futexWait(address, seq, Math.min(remaining, SLICE_NANOS));
+            } else {
+                LockSupport.parkNanos(Math.min(remaining, backoff));
+                backoff = Math.min(backoff * 2, 1_000_000);
+            }
+        }
+    }
+
+    private static boolean awaitVirtual(MemorySegment segment, long seqOffset, BooleanSupplier ready, long deadline)
+            throws InterruptedException {
+        Key key = new Key(segment.address() + seqOffset);
+        Thread self = Thread.currentThread();
+        Watcher watcher = WATCHERS.compute(key, (k, existing) -> {
+            Watcher w = existing != null && existing.add(self) ? existing : null;
+            if (w == null) {
+                w = new Watcher(segment, seqOffset, k);
+                w.add(self);
+                w.start();
+            }
+            return w;
+        });
+        try {
+            while (!ready.getAsBoolean()) {
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return false;
+                }
+                LockSupport.parkNanos(Math.min(remaining, SLICE_NANOS));
+            }
+            return true;
+        } finally {
+            watcher.remove(self);
+        }
+    }
+
+    /**
+     * Wakes every waiter of a condition, in every process, after its state changed. Cheap when
+     * nobody waits: one volatile read.
+     *
+     * @param segment the segment holding the two words
+     * @param seqOffset offset of the event counter
+     * @param waitersOffset offset of the waiter count
+     */
+    public static void signalAll(MemorySegment segment, long seqOffset, long waitersOffset) {
+        VarHandle.fullFence();
+        if ((int) INT.getVolatile(segment, waitersOffset) != 0) {
+            INT.getAndAdd(segment, seqOffset, 1);
+            if (Linux.AVAILABLE) {
+                Linux.futexWake(segment.address() + seqOffset, Integer.MAX_VALUE);
+            }
+        }
+    }
+
+    /**
+     * Sleeps on one condition's futex word for the virtual threads of this JVM that wait on it, and
+     * unparks them on every wake-up. Ends when none is left.
+     */
+    private static final class Watcher implements Runnable {
+        private final MemorySegment segment;
+        private final long seqOffset;
+        private final Key key;
+        private final Set<Thread> waiting = ConcurrentHashMap.newKeySet();
+        /** The counter when this watcher last looked; read before any waiter checks its condition. */
+        private int lastSeq;
+        private boolean retired;
+
+        Watcher(MemorySegment segment, long seqOffset, Key key) {
+            this.segment = segment;
+            this.seqOffset = seqOffset;
+            this.key = key;
+            this.lastSeq = (int) INT.getVolatile(segment, seqOffset);
+        }
+
+        /** Adds a waiter; false if this watcher already retired. Called inside WATCHERS.compute. */
+        boolean add(Thread thread) {
+            if (retired) {
+                return false;
+            }
+            waiting.add(thread);
+            return true;
+        }
+
+        void remove(Thread thread) {
+            waiting.remove(thread);
+        }
+
+        void start() {
+            Thread thread = new Thread(this, "mp4j-wait-watcher");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private boolean retireIfIdle() {
+            WATCHERS.compute(key, (k, w) -> {
+                if (w == this && waiting.isEmpty()) {
+                    retired = true;
+                    return null;
+                }
+                return w;
+            });
+            return retired;
+        }
+
+        @Override
+        public void run() {
+            long address = segment.address() + seqOffset;
+            while (!(waiting.isEmpty() && retireIfIdle())) {
+                int seq = (int) INT.getVolatile(segment, seqOffset);
+                if (seq == lastSeq) {
+                    Linux.futexWait(address, seq, SLICE_NANOS);
+                    seq = (int) INT.getVolatile(segment, seqOffset);
+                }
+                if (seq != lastSeq) {
+                    // a signal arrived, perhaps before we slept: every waiter re-checks its condition
+                    lastSeq = seq;
+                    for (Thread thread : waiting) {
+                        LockSupport.unpark(thread);
+                    }
+                }
+            }
+        }
+    }
+}
