@@ -37,6 +37,29 @@ public interface Context extends AutoCloseable {
     WorkerProcess process(SerializableRunnable target);
 
     /**
+     * Creates a pool of {@code workers} workers with the other {@link PoolOptions} at their defaults.
+     * Python's {@code Pool(processes=workers)}.
+     *
+     * @param workers the number of workers, at least 1
+     * @return the pool; its workers are starting
+     * @throws IllegalArgumentException if {@code workers} is less than 1
+     * @throws IllegalStateException if the context is closed
+     */
+    ProcessPool pool(int workers);
+
+    /**
+     * Creates a pool: worker JVMs on the processes backend (started with this context's
+     * {@link ProcessOptions}), threads of this backend's kind on the others. Closing the context
+     * shuts the pool down now.
+     *
+     * @param options the pool options
+     * @return the pool; its workers are starting
+     * @throws IllegalStateException if the context is closed
+     * @throws NotSerializableTaskException if the initializer cannot be copied to a worker
+     */
+    ProcessPool pool(PoolOptions options);
+
+    /**
      * The workers of this context that were started and are still running. Python's
      * {@code active_children()}.
      *

@@ -1,7 +1,11 @@
 package io.github.multiprocessing4j.internal.context;
 
 import io.github.multiprocessing4j.Context;
+import io.github.multiprocessing4j.PoolOptions;
+import io.github.multiprocessing4j.ProcessPool;
 import io.github.multiprocessing4j.WorkerProcess;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +22,7 @@ abstract class AbstractContext implements Context {
     static final Duration DAEMON_GRACE = Duration.ofSeconds(5);
 
     private final List<AbstractWorker> children = new CopyOnWriteArrayList<>();
+    private final List<ProcessPool> pools = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     final void register(AbstractWorker worker) {
@@ -29,6 +34,34 @@ abstract class AbstractContext implements Context {
             throw new IllegalStateException("cannot create " + what + ": the context is closed");
         }
     }
+
+    @Override
+    public final ProcessPool pool(int workers) {
+        return pool(PoolOptions.ofWorkers(workers));
+    }
+
+    @Override
+    public final ProcessPool pool(PoolOptions options) {
+        Objects.requireNonNull(options, "options");
+        requireOpen("a pool");
+        ProcessPool[] created = new ProcessPool[1];
+        ProcessPool pool = newPool(options, () -> pools.remove(created[0]));
+        created[0] = pool;
+        pools.add(pool);
+        if (pool.isTerminated()) {
+            pools.remove(pool);
+        }
+        return pool;
+    }
+
+    /**
+     * Creates a pool of this backend.
+     *
+     * @param options the options
+     * @param onTerminated to run once the pool has terminated
+     * @return the pool
+     */
+    abstract ProcessPool newPool(PoolOptions options, Runnable onTerminated);
 
     @Override
     public final List<WorkerProcess> activeChildren() {
@@ -56,6 +89,17 @@ abstract class AbstractContext implements Context {
         boolean interrupted = false;
         try {
             closeResources(true);
+            for (ProcessPool pool : pools) {
+                pool.shutdownNow();
+            }
+            for (ProcessPool pool : pools) {
+                try {
+                    pool.awaitTermination(DAEMON_GRACE.toMillis() * 2, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            pools.clear();
             for (AbstractWorker child : children) {
                 if (child.isAlive() && child.isDaemon()) {
                     child.terminate();

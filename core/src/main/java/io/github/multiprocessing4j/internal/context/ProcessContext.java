@@ -1,12 +1,15 @@
 package io.github.multiprocessing4j.internal.context;
 
 import io.github.multiprocessing4j.Backend;
+import io.github.multiprocessing4j.PoolOptions;
+import io.github.multiprocessing4j.ProcessPool;
 import io.github.multiprocessing4j.ProcessOptions;
 import io.github.multiprocessing4j.SerializableRunnable;
 import io.github.multiprocessing4j.WorkerProcess;
 import io.github.multiprocessing4j.internal.codec.Codecs;
 import io.github.multiprocessing4j.internal.launch.Hub;
 import io.github.multiprocessing4j.internal.launch.WorkerJvm;
+import io.github.multiprocessing4j.internal.pool.WorkerPool;
 import io.github.multiprocessing4j.internal.shm.SharedFiles;
 import io.github.multiprocessing4j.spi.Codec;
 import java.util.Objects;
@@ -44,6 +47,13 @@ public final class ProcessContext extends AbstractContext {
         Objects.requireNonNull(target, "target");
         requireOpen("a process");
         return new ProcessWorker(this, target);
+    }
+
+    @Override
+    ProcessPool newPool(PoolOptions options, Runnable onTerminated) {
+        return WorkerPool.onProcesses(options, codec, name -> launch(name, (jvm, frame) -> {
+            // pool workers report through shared memory; control frames carry nothing for them
+        }), onTerminated);
     }
 
     /** The codec of this context. */

@@ -1,8 +1,11 @@
 package io.github.multiprocessing4j.internal.context;
 
 import io.github.multiprocessing4j.Backend;
+import io.github.multiprocessing4j.PoolOptions;
+import io.github.multiprocessing4j.ProcessPool;
 import io.github.multiprocessing4j.SerializableRunnable;
 import io.github.multiprocessing4j.WorkerProcess;
+import io.github.multiprocessing4j.internal.pool.WorkerPool;
 import java.util.Objects;
 
 /**
@@ -35,6 +38,11 @@ public final class ThreadContext extends AbstractContext {
         Objects.requireNonNull(target, "target");
         requireOpen("a process");
         return new ThreadWorker(this, target);
+    }
+
+    @Override
+    ProcessPool newPool(PoolOptions options, Runnable onTerminated) {
+        return WorkerPool.onThreads(backend, options, (name, body) -> newThread(name, true, body), onTerminated);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.github.multiprocessing4j.internal.codec.Codecs;
 import io.github.multiprocessing4j.internal.codec.RemoteThrowables;
 import io.github.multiprocessing4j.internal.context.CurrentProcess;
 import io.github.multiprocessing4j.internal.os.Linux;
+import io.github.multiprocessing4j.internal.pool.PoolServer;
 import io.github.multiprocessing4j.spi.Codec;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -97,6 +98,10 @@ public final class WorkerMain {
             case Frames.RUN -> {
                 watchParent(control);
                 runTarget(control, first.payload(), name);
+            }
+            case Frames.POOL -> {
+                watchParent(control);
+                PoolServer.serve(first.payload(), name);
             }
             case Frames.TRAIN -> {
                 watchParent(control);

@@ -1,0 +1,97 @@
+package io.github.multiprocessing4j.internal.pool;
+
+import io.github.multiprocessing4j.ProgressListener;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An eager call over a list of items ({@code map}, {@code starmap}): handed out in chunks,
+ * results stored by index, the future completed with the whole list or the first failure.
+ */
+final class MapCall extends Call {
+
+    final PoolFuture<List<Object>> future;
+    private final Object[] args;
+    private final int chunkSize;
+    private final Object[] results;
+    private final AtomicInteger remaining;
+    private final ProgressListener progress;
+    private int next;
+    private long reported;
+
+    MapCall(WorkerPool pool, Object function, byte kind, Object[] preparedArgs, int chunkSize,
+            ProgressListener progress, long timeoutNanos) {
+        super(pool, function, kind, timeoutNanos);
+        this.args = preparedArgs;
+        this.chunkSize = chunkSize;
+        this.results = new Object[preparedArgs.length];
+        this.remaining = new AtomicInteger(preparedArgs.length);
+        this.progress = progress;
+        this.future = new PoolFuture<>(pool);
+        future.bind(this);
+        if (preparedArgs.length == 0) {
+            future.complete(List.of());
+        }
+    }
+
+    @Override
+    int nextSize() {
+        return future.isDone() ? 0 : Math.min(chunkSize, args.length - next);
+    }
+
+    @Override
+    Unit take() {
+        int count = Math.min(chunkSize, args.length - next);
+        Unit unit = new Unit(this, args, next, count, next);
+        next += count;
+        return unit;
+    }
+
+    @Override
+    boolean drained() {
+        return next >= args.length;
+    }
+
+    @Override
+    boolean isDone() {
+        return future.isDone();
+    }
+
+    @Override
+    void complete(Unit unit, Object[] values, Throwable[] errors) {
+        if (errors != null) {
+            for (Throwable error : errors) {
+                if (error != null) {
+                    future.completeExceptionally(error);
+                    return;
+                }
+            }
+        }
+        System.arraycopy(values, 0, results, (int) unit.index, unit.count);
+        int left = remaining.addAndGet(-unit.count);
+        if (progress != null) {
+            report(results.length - left);
+        }
+        if (left == 0) {
+            future.complete(Collections.unmodifiableList(Arrays.asList(results)));
+        }
+    }
+
+    private synchronized void report(long completed) {
+        if (completed > reported) {
+            reported = completed;
+            try {
+                progress.onProgress(completed, results.length);
+            } catch (RuntimeException e) {
+                pool.log("progress listener threw", e);
+            }
+        }
+    }
+
+    @Override
+    void abort(Throwable reason) {
+        future.completeExceptionally(reason);
+    }
+}

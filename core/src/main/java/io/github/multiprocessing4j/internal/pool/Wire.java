@@ -1,0 +1,400 @@
+package io.github.multiprocessing4j.internal.pool;
+
+import io.github.multiprocessing4j.NotSerializableTaskException;
+import io.github.multiprocessing4j.SerializableBiFunction;
+import io.github.multiprocessing4j.SerializableCallable;
+import io.github.multiprocessing4j.SerializableFunction;
+import io.github.multiprocessing4j.SerializableRunnable;
+import io.github.multiprocessing4j.internal.codec.Bytes;
+import io.github.multiprocessing4j.internal.codec.TaskEncoding;
+import io.github.multiprocessing4j.spi.Codec;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+
+/**
+ * The pool protocol's encoding, shared by the parent and the worker JVM.
+ *
+ * <p>Requests (parent to worker) are frames of operations: {@link #OP_DEFINE} a function under an
+ * id, {@link #OP_FORGET} every defined function, {@link #OP_UNIT} run a unit of items. Responses
+ * are {@link #R_READY}, {@link #R_INIT_FAILED} and {@link #R_RESULTS} frames. A unit's items and
+ * results are a <em>block</em>: packed ints, longs or doubles when every value has that type (the
+ * common case of numeric maps, copied without a per-value tag), else tagged values where the
+ * common JDK types skip the codec and anything else is codec bytes. All numbers little-endian.
+ */
+final class Wire {
+
+    /** Run the function with one argument. */
+    static final byte KIND_FUNCTION = 1;
+    /** Run the two-argument function with a {@link Pair}. */
+    static final byte KIND_BIFUNCTION = 2;
+    /** Call a callable. */
+    static final byte KIND_CALLABLE = 3;
+    /** Run a runnable; the result is {@code null}. */
+    static final byte KIND_RUNNABLE = 4;
+
+    static final byte OP_DEFINE = 1;
+    static final byte OP_FORGET = 2;
+    static final byte OP_UNIT = 3;
+
+    static final byte R_READY = 1;
+    static final byte R_INIT_FAILED = 2;
+    static final byte R_RESULTS = 3;
+
+    static final byte BLOCK_VALUES = 0;
+    static final byte BLOCK_INTS = 1;
+    static final byte BLOCK_LONGS = 2;
+    static final byte BLOCK_DOUBLES = 3;
+
+    static final byte T_NULL = 0;
+    static final byte T_INT = 1;
+    static final byte T_LONG = 2;
+    static final byte T_DOUBLE = 3;
+    static final byte T_STRING = 4;
+    static final byte T_TRUE = 5;
+    static final byte T_FALSE = 6;
+    static final byte T_BYTES = 7;
+    static final byte T_CODEC = 8;
+    static final byte T_PAIR = 9;
+
+    static final byte ITEM_OK = 0;
+    static final byte ITEM_FAILED = 1;
+
+    private Wire() {
+    }
+
+    /** A value already encoded with the codec (in the caller's thread). */
+    record Encoded(byte[] bytes) {
+    }
+
+    /** The two arguments of a {@code starmap} item. */
+    record Pair(Object first, Object second) {
+    }
+
+    /**
+     * Prepares an argument for sending: values of the common JDK types stay as they are, anything
+     * else is encoded now, so a value that cannot be serialized fails in the caller's thread.
+     */
+    static Object prepare(Codec codec, Object value, String rootName) {
+        if (value == null || value instanceof Integer || value instanceof Long || value instanceof Double
+                || value instanceof String || value instanceof Boolean || value instanceof byte[]) {
+            return value;
+        }
+        if (value instanceof Pair(Object first, Object second)) {
+            return new Pair(prepare(codec, first, rootName + ".key"), prepare(codec, second, rootName + ".value"));
+        }
+        return new Encoded(TaskEncoding.encode(codec, value, rootName));
+    }
+
+    /** A rough size of a prepared value on the wire, to bound frames. */
+    static int sizeOf(Object prepared) {
+        return switch (prepared) {
+            case null -> 1;
+            case String s -> 5 + s.length() * 3;
+            case byte[] b -> 5 + b.length;
+            case Encoded e -> 5 + e.bytes().length;
+            case Pair(Object first, Object second) -> 1 + sizeOf(first) + sizeOf(second);
+            default -> 9;
+        };
+    }
+
+    /** Runs one item in this JVM. */
+    @SuppressWarnings("unchecked")
+    static Object invoke(byte kind, Object function, Object argument) throws Exception {
+        return switch (kind) {
+            case KIND_FUNCTION -> ((SerializableFunction<Object, Object>) function).apply(argument);
+            case KIND_BIFUNCTION -> {
+                Pair pair = (Pair) argument;
+                yield ((SerializableBiFunction<Object, Object, Object>) function).apply(pair.first(), pair.second());
+            }
+            case KIND_CALLABLE -> {
+                if (function instanceof SerializableCallable<?> callable) {
+                    yield callable.call();
+                }
+                yield ((Callable<?>) function).call();
+            }
+            case KIND_RUNNABLE -> {
+                if (function instanceof SerializableRunnable runnable) {
+                    runnable.run();
+                } else {
+                    ((Runnable) function).run();
+                }
+                yield null;
+            }
+            default -> throw new IllegalStateException("unknown task kind " + kind);
+        };
+    }
+
+    // ------------------------------------------------------------------ blocks
+
+    /**
+     * Writes {@code count} values from {@code values[from]} as one block. Values are prepared
+     * ({@link #prepare}) or, on the worker, raw results that are encoded here.
+     *
+     * @throws NotSerializableTaskException if a raw value cannot be encoded; {@code out} is then
+     *     left as it was
+     */
+    static void writeBlock(Bytes out, Object[] values, int from, int count, Codec codec, String rootName) {
+        byte packed = packedType(values, from, count);
+        out.write(packed);
+        out.writeInt(count);
+        switch (packed) {
+            case BLOCK_INTS -> {
+                for (int i = from; i < from + count; i++) {
+                    out.writeInt((Integer) values[i]);
+                }
+            }
+            case BLOCK_LONGS -> {
+                for (int i = from; i < from + count; i++) {
+                    out.writeLong((Long) values[i]);
+                }
+            }
+            case BLOCK_DOUBLES -> {
+                for (int i = from; i < from + count; i++) {
+                    out.writeLong(Double.doubleToRawLongBits((Double) values[i]));
+                }
+            }
+            default -> {
+                int mark = out.size() - 5;
+                try {
+                    for (int i = from; i < from + count; i++) {
+                        writeValue(out, values[i], codec, rootName);
+                    }
+                } catch (RuntimeException e) {
+                    out.truncate(mark);
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static byte packedType(Object[] values, int from, int count) {
+        if (count < 2) {
+            return BLOCK_VALUES;
+        }
+        Object first = values[from];
+        Class<?> type = first == null ? null : first.getClass();
+        if (type != Integer.class && type != Long.class && type != Double.class) {
+            return BLOCK_VALUES;
+        }
+        for (int i = from + 1; i < from + count; i++) {
+            Object value = values[i];
+            if (value == null || value.getClass() != type) {
+                return BLOCK_VALUES;
+            }
+        }
+        return type == Integer.class ? BLOCK_INTS : type == Long.class ? BLOCK_LONGS : BLOCK_DOUBLES;
+    }
+
+    /** Writes one tagged value. */
+    static void writeValue(Bytes out, Object value, Codec codec, String rootName) {
+        switch (value) {
+            case null -> out.write(T_NULL);
+            case Integer i -> {
+                out.write(T_INT);
+                out.writeInt(i);
+            }
+            case Long l -> {
+                out.write(T_LONG);
+                out.writeLong(l);
+            }
+            case Double d -> {
+                out.write(T_DOUBLE);
+                out.writeLong(Double.doubleToRawLongBits(d));
+            }
+            case String s -> {
+                out.write(T_STRING);
+                byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+                out.writeInt(utf8.length);
+                out.write(utf8, 0, utf8.length);
+            }
+            case Boolean b -> out.write(b ? T_TRUE : T_FALSE);
+            case byte[] bytes -> {
+                out.write(T_BYTES);
+                out.writeInt(bytes.length);
+                out.write(bytes, 0, bytes.length);
+            }
+            case Encoded(byte[] bytes) -> {
+                out.write(T_CODEC);
+                out.writeInt(bytes.length);
+                out.write(bytes, 0, bytes.length);
+            }
+            case Pair(Object first, Object second) -> {
+                out.write(T_PAIR);
+                writeValue(out, first, codec, rootName);
+                writeValue(out, second, codec, rootName);
+            }
+            default -> {
+                out.write(T_CODEC);
+                int lengthAt = out.reserve(4);
+                int start = out.size();
+                TaskEncoding.encodeInto(codec, value, rootName, out);
+                out.putInt(lengthAt, out.size() - start);
+            }
+        }
+    }
+
+    /** A cursor over a received frame. */
+    static final class Reader {
+        private final byte[] data;
+        private final int end;
+        private final Codec codec;
+        int position;
+
+        Reader(byte[] data, int position, int end, Codec codec) {
+            this.data = data;
+            this.position = position;
+            this.end = end;
+            this.codec = codec;
+        }
+
+        boolean hasMore() {
+            return position < end;
+        }
+
+        byte readByte() {
+            check(1);
+            return data[position++];
+        }
+
+        int readInt() {
+            check(4);
+            int value = Bytes.getInt(data, position);
+            position += 4;
+            return value;
+        }
+
+        long readLong() {
+            check(8);
+            long value = Bytes.getLong(data, position);
+            position += 8;
+            return value;
+        }
+
+        byte[] readBytes() {
+            int length = readInt();
+            check(length);
+            byte[] bytes = new byte[length];
+            System.arraycopy(data, position, bytes, 0, length);
+            position += length;
+            return bytes;
+        }
+
+        private void check(int length) {
+            if (length < 0 || end - position < length) {
+                throw new IllegalStateException("corrupt pool frame: needs " + length + " bytes at " + position
+                        + ", frame ends at " + end);
+            }
+        }
+
+        /** Reads a block into a new array. */
+        Object[] readBlock() {
+            byte type = readByte();
+            int count = readInt();
+            if (count < 0) {
+                throw new IllegalStateException("corrupt pool frame: block of " + count + " values");
+            }
+            Object[] values = new Object[count];
+            switch (type) {
+                case BLOCK_INTS -> {
+                    check(count * 4);
+                    for (int i = 0; i < count; i++) {
+                        values[i] = Bytes.getInt(data, position);
+                        position += 4;
+                    }
+                }
+                case BLOCK_LONGS -> {
+                    check(count * 8);
+                    for (int i = 0; i < count; i++) {
+                        values[i] = Bytes.getLong(data, position);
+                        position += 8;
+                    }
+                }
+                case BLOCK_DOUBLES -> {
+                    check(count * 8);
+                    for (int i = 0; i < count; i++) {
+                        values[i] = Double.longBitsToDouble(Bytes.getLong(data, position));
+                        position += 8;
+                    }
+                }
+                case BLOCK_VALUES -> {
+                    for (int i = 0; i < count; i++) {
+                        values[i] = readValue();
+                    }
+                }
+                default -> throw new IllegalStateException("corrupt pool frame: block type " + type);
+            }
+            return values;
+        }
+
+        /** Skips a block. @return its value count */
+        int skipBlock() {
+            byte type = readByte();
+            int count = readInt();
+            switch (type) {
+                case BLOCK_INTS -> skip(4L * count);
+                case BLOCK_LONGS, BLOCK_DOUBLES -> skip(8L * count);
+                default -> {
+                    for (int i = 0; i < count; i++) {
+                        skipValue();
+                    }
+                }
+            }
+            return count;
+        }
+
+        /** Skips one tagged value. */
+        void skipValue() {
+            byte tag = readByte();
+            switch (tag) {
+                case T_INT -> skip(4);
+                case T_LONG, T_DOUBLE -> skip(8);
+                case T_STRING, T_BYTES, T_CODEC -> skip(readInt());
+                case T_PAIR -> {
+                    skipValue();
+                    skipValue();
+                }
+                default -> {
+                    // null, true, false: the tag is the value
+                }
+            }
+        }
+
+        private void skip(long length) {
+            if (length > Integer.MAX_VALUE) {
+                throw new IllegalStateException("corrupt pool frame: skip of " + length + " bytes");
+            }
+            check((int) length);
+            position += (int) length;
+        }
+
+        /** Reads one tagged value, decoding codec bytes. */
+        Object readValue() {
+            byte tag = readByte();
+            return switch (tag) {
+                case T_NULL -> null;
+                case T_INT -> readInt();
+                case T_LONG -> readLong();
+                case T_DOUBLE -> Double.longBitsToDouble(readLong());
+                case T_STRING -> {
+                    int length = readInt();
+                    check(length);
+                    String s = new String(data, position, length, StandardCharsets.UTF_8);
+                    position += length;
+                    yield s;
+                }
+                case T_TRUE -> Boolean.TRUE;
+                case T_FALSE -> Boolean.FALSE;
+                case T_BYTES -> readBytes();
+                case T_CODEC -> {
+                    int length = readInt();
+                    check(length);
+                    Object value = TaskEncoding.decode(codec, data, position, length);
+                    position += length;
+                    yield value;
+                }
+                case T_PAIR -> new Pair(readValue(), readValue());
+                default -> throw new IllegalStateException("corrupt pool frame: value tag " + tag);
+            };
+        }
+    }
+}
