@@ -36,6 +36,9 @@ final class ImapCall extends Call implements Iterator<Object> {
     private volatile boolean inputDone;
     private volatile long consumed;
     private volatile boolean closed;
+    /** Why the pool ended this call (it stopped or broke); reported once, then the results end. */
+    private Throwable abortReason;
+    private boolean abortReported;
 
     ImapCall(WorkerPool pool, Object function, Iterator<?> input, boolean ordered, int chunkSize, long window,
             long timeoutNanos) {
@@ -148,11 +151,10 @@ final class ImapCall extends Call implements Iterator<Object> {
     void abort(Throwable reason) {
         lock.lock();
         try {
-            if (!closed) {
-                store(consumed, new Outcome(null, reason));
-                inputDone = true;
-                read = Math.max(read, consumed + 1);
+            if (abortReason == null) {
+                abortReason = reason; // the iterator reports it next, then ends
             }
+            inputDone = true;
             arrived.signalAll();
         } finally {
             lock.unlock();
@@ -178,8 +180,11 @@ final class ImapCall extends Call implements Iterator<Object> {
         lock.lock();
         try {
             while (true) {
-                if (closed) {
+                if (closed || abortReported) {
                     return false;
+                }
+                if (abortReason != null) {
+                    return true;
                 }
                 if (ordered ? byIndex.containsKey(consumed) : !inOrderOfCompletion.isEmpty()) {
                     return true;
@@ -207,7 +212,12 @@ final class ImapCall extends Call implements Iterator<Object> {
         Outcome outcome;
         lock.lock();
         try {
-            outcome = ordered ? byIndex.remove(consumed) : inOrderOfCompletion.poll();
+            if (abortReason != null) {
+                abortReported = true;
+                outcome = new Outcome(null, abortReason);
+            } else {
+                outcome = ordered ? byIndex.remove(consumed) : inOrderOfCompletion.poll();
+            }
             consumed = consumed + 1;
         } finally {
             lock.unlock();
