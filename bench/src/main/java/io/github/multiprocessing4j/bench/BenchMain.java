@@ -45,7 +45,7 @@ public final class BenchMain implements Callable<Integer> {
     /** Runs one Java trial in this JVM and prints its measurement lines. */
     @Command(name = "trial", description = "one Java trial, printing name=value lines (used by compare)")
     static final class Trial implements Callable<Integer> {
-        @Parameters(index = "0", description = "start")
+        @Parameters(index = "0", description = "start, pool, apply, map or primes")
         String group;
 
         @Parameters(index = "1", arity = "0..1", description = "variant, for start: aot or noaot")
@@ -55,6 +55,7 @@ public final class BenchMain implements Callable<Integer> {
         public Integer call() throws Exception {
             switch (group) {
                 case "start" -> StartTrial.run(!"noaot".equals(variant));
+                case "pool", "apply", "map", "primes" -> PoolTrial.run(group);
                 default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown group " + group);
             }
             return 0;
@@ -74,13 +75,17 @@ public final class BenchMain implements Callable<Integer> {
         @Option(names = "--out", defaultValue = "bench/target/results", description = "report folder")
         Path out;
 
-        @Parameters(arity = "0..*", description = "groups to run: start (default: all)")
+        @Option(names = "--map-n", defaultValue = "1000000",
+                description = "items per map at each chunk size, both sides (default ${DEFAULT-VALUE})")
+        int mapN;
+
+        @Parameters(arity = "0..*", description = "groups to run: start, pool, apply, map, primes (default: all)")
         List<String> groups = new ArrayList<>();
 
         @Override
         public Integer call() throws Exception {
             if (groups.isEmpty()) {
-                groups = List.of("start");
+                groups = List.of("start", "pool", "apply", "map", "primes");
             }
             Files.createDirectories(out);
             Optional<PythonPeer> python = PythonPeer.prepare(pythonBench.toAbsolutePath(), out.toAbsolutePath());
@@ -97,6 +102,10 @@ public final class BenchMain implements Callable<Integer> {
                 Report report = new Report();
                 switch (group) {
                     case "start" -> start(report, python);
+                    case "pool" -> pool(report, python);
+                    case "apply" -> apply(report, python);
+                    case "map" -> map(report, python);
+                    case "primes" -> primes(report, python);
                     default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown group " + group);
                 }
                 String table = report.markdown();
@@ -133,6 +142,74 @@ public final class BenchMain implements Callable<Integer> {
                     "start.spawn.process_start_join", false);
             report.row("worker ready: launch to handshake (ms), AOT cache", "start.aot.worker_ready", null, false);
             report.row("worker ready: launch to handshake (ms), no AOT cache", "start.noaot.worker_ready", null, false);
+        }
+    
+        private void pool(Report report, Optional<PythonPeer> python) throws Exception {
+            for (int rep = 1; rep <= reps; rep++) {
+                System.out.println("pool: trial " + rep + "/" + reps);
+                report.add(JavaTrialRunner.run("pool"), "java:");
+                if (python.isPresent()) {
+                    report.add(python.get().trial(Map.of(), 300, "start", "spawn"), "python:");
+                }
+            }
+            report.row("pool of 2: create to first apply result (ms)", "pool.pool2_first_apply",
+                    "start.spawn.pool2_first_apply", false);
+            report.row("pool of 2: close and join (ms)", "pool.pool2_close_join", "start.spawn.pool2_close_join", false);
+        }
+
+        private void apply(Report report, Optional<PythonPeer> python) throws Exception {
+            for (int rep = 1; rep <= reps; rep++) {
+                System.out.println("apply: trial " + rep + "/" + reps);
+                report.add(JavaTrialRunner.run("apply"), "java:");
+                if (python.isPresent()) {
+                    report.add(python.get().trial(Map.of(), 600, "apply", "spawn"), "python:");
+                }
+            }
+            report.row("sequential apply round trip, mean (us)", "apply.pool_apply", "apply.spawn.pool_apply", false);
+            report.row("sequential apply round trip, p50 (us)", "apply.pool_apply_p50", "apply.spawn.pool_apply_p50",
+                    false);
+            report.row("sequential apply round trip, p99 (us)", "apply.pool_apply_p99", "apply.spawn.pool_apply_p99",
+                    false);
+        }
+
+        private void map(Report report, Optional<PythonPeer> python) throws Exception {
+            Map<String, String> sizes = Map.of("PYB_MAP_N_CS1", Integer.toString(mapN),
+                    "PYB_MAP_N_CS100", Integer.toString(mapN), "PYB_MAP_N_CS10000", Integer.toString(mapN));
+            for (int rep = 1; rep <= reps; rep++) {
+                System.out.println("map: trial " + rep + "/" + reps + " (" + mapN + " items per chunk size)");
+                report.add(JavaTrialRunner.run("map", "-Dbench.map.n=" + mapN), "java:");
+                if (python.isPresent()) {
+                    report.add(python.get().trial(sizes, 1800, "map", "spawn"), "python:");
+                }
+            }
+            for (String cs : List.of("1", "100", "10000")) {
+                report.row("map of x+1 over " + mapN + " ints, chunk size " + cs + " (tasks/s)", "map.cs" + cs,
+                        "map.spawn.cs" + cs, true);
+            }
+        }
+
+        private void primes(Report report, Optional<PythonPeer> python) throws Exception {
+            List<Double> pySerial = new ArrayList<>();
+            List<Double> pyPool = new ArrayList<>();
+            for (int rep = 1; rep <= reps; rep++) {
+                System.out.println("primes: trial " + rep + "/" + reps);
+                report.add(JavaTrialRunner.run("primes"), "java:");
+                if (python.isPresent()) {
+                    List<Measurement> serial = python.get().trial(Map.of(), 1800, "primes", "serial");
+                    List<Measurement> pooled = python.get().trial(Map.of(), 1800, "primes", "poolmap", "spawn");
+                    report.add(serial, "python:");
+                    report.add(pooled, "python:");
+                    serial.stream().filter(m -> m.name().equals("primes.serial")).forEach(m -> pySerial.add(m.value()));
+                    pooled.stream().filter(m -> m.name().equals("primes.pool2map.spawn"))
+                            .forEach(m -> pyPool.add(m.value()));
+                }
+            }
+            for (int i = 0; i < Math.min(pySerial.size(), pyPool.size()); i++) {
+                report.add(List.of(new Measurement("primes.speedup", pySerial.get(i) / pyPool.get(i), "x")), "python:");
+            }
+            report.row("sum of primes, serial (s)", "primes.serial", "primes.serial", false);
+            report.row("sum of primes, pool of 2 map (s)", "primes.pool2map", "primes.pool2map.spawn", false);
+            report.row("sum of primes, speedup of the pool of 2 (x)", "primes.speedup", "primes.speedup", true);
         }
     }
 }

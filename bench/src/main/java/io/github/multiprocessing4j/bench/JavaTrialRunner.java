@@ -22,9 +22,17 @@ final class JavaTrialRunner {
                 command.add("-D" + property + "=" + value);
             }
         }
+        List<String> trialArgs = new ArrayList<>();
+        for (String arg : args) {
+            if (arg.startsWith("-D")) {
+                command.add(arg); // a system property of the trial JVM
+            } else {
+                trialArgs.add(arg);
+            }
+        }
         command.add(BenchMain.class.getName());
         command.add("trial");
-        command.addAll(List.of(args));
+        command.addAll(trialArgs);
         PythonPeer.Result result = PythonPeer.run(command, Path.of("."), 1800);
         if (result.exitCode() != 0) {
             throw new IOException("java trial " + String.join(" ", args) + " failed (" + result.exitCode() + "):\n"

@@ -65,9 +65,9 @@ import java.util.stream.StreamSupport;
 public final class WorkerPool implements ProcessPool {
 
     /** How much work, by the average item time, a process worker may have in flight. */
-    static final long TARGET_IN_FLIGHT_NANOS = 2_000_000;
+    static final long TARGET_IN_FLIGHT_NANOS = 10_000_000;
     /** The most items in flight on one worker. */
-    static final long MAX_IN_FLIGHT_ITEMS = 65_536;
+    static final long MAX_IN_FLIGHT_ITEMS = 262_144;
     /** Workers that end before being ready, in a row, that break the pool. */
     static final int MAX_START_FAILURES = 3;
     /** How often deadlines are checked. */
