@@ -178,6 +178,16 @@ final class PoolTrial {
             check(poolSum);
             Measurement.emit("primes.pool2map", pooled, "s");
             Measurement.emit("primes.speedup", serial / pooled, "x");
+            // the same map on a pool whose two workers are already up: the work alone
+            try (ProcessPool pool = context.pool(2)) {
+                pool.map(PoolTrial::noop, List.of(1, 2), 1);
+                long t2 = System.nanoTime();
+                long warmSum = pool.map(PoolTrial::sumPrimes, ns).stream().mapToLong(Long::longValue).sum();
+                double warm = (System.nanoTime() - t2) / 1e9;
+                check(warmSum);
+                Measurement.emit("primes.pool2map_started", warm, "s");
+                Measurement.emit("primes.speedup_started", serial / warm, "x");
+            }
         }
     }
 

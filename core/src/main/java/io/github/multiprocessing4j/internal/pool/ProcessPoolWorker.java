@@ -146,20 +146,6 @@ final class ProcessPoolWorker extends PoolWorker {
         }
     }
 
-    @Override
-    void retire() {
-        super.retire();
-        WorkerJvm worker = jvm;
-        if (worker != null) {
-            // a worker that does not leave after its request ring closed is killed
-            Threads.scheduler().schedule(() -> {
-                if (worker.isAlive()) {
-                    worker.kill();
-                }
-            }, RETIRE_GRACE_SECONDS, TimeUnit.SECONDS);
-        }
-    }
-
     // ------------------------------------------------------------------ dispatcher
 
     private void dispatchLoop() {
@@ -193,6 +179,7 @@ final class ProcessPoolWorker extends PoolWorker {
             pool.startPending();
             if (close) {
                 rings.requests.close(); // the worker drains the ring, then exits with 0
+                killIfStillAliveLater();
                 return;
             }
             out.clear();
@@ -220,6 +207,18 @@ final class ProcessPoolWorker extends PoolWorker {
             } catch (RingClosedException | InterruptedException e) {
                 return; // the worker is gone; the reader reports it
             }
+        }
+    }
+
+    /** A retired worker that does not leave after its request ring closed is killed. */
+    private void killIfStillAliveLater() {
+        WorkerJvm worker = jvm;
+        if (worker != null) {
+            Threads.scheduler().schedule(() -> {
+                if (worker.isAlive()) {
+                    worker.kill();
+                }
+            }, RETIRE_GRACE_SECONDS, TimeUnit.SECONDS);
         }
     }
 
