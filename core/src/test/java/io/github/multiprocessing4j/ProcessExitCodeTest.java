@@ -76,14 +76,20 @@ class ProcessExitCodeTest {
         assertThat(p.failure()).isEmpty();
     }
 
-    @Test
-    void sigkillGivesMinus9() throws Exception {
+    /** Starts a worker that blocks until stopped, and waits until it runs. */
+    private WorkerProcess startBlockedWorker() throws Exception {
         String ready = dir.resolve("ready").toString();
         WorkerProcess p = context.process(() -> {
             Files2.write(ready, "");
             Files2.blockForever();
         }).start();
         Files2.await(ready);
+        return p;
+    }
+
+    @Test
+    void sigkillGivesMinus9() throws Exception {
+        WorkerProcess p = startBlockedWorker();
         p.kill();
         p.join();
         assertThat(p.exitCode()).hasValue(-9);
@@ -91,12 +97,7 @@ class ProcessExitCodeTest {
 
     @Test
     void killFromOutsideTheLibraryIsSeenToo() throws Exception {
-        String ready = dir.resolve("ready").toString();
-        WorkerProcess p = context.process(() -> {
-            Files2.write(ready, "");
-            Files2.blockForever();
-        }).start();
-        Files2.await(ready);
+        WorkerProcess p = startBlockedWorker();
         Process kill = new ProcessBuilder("kill", "-9", Long.toString(p.pid().orElseThrow())).start();
         assertThat(kill.waitFor()).isZero();
         p.join();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.multiprocessing4j.testing.CapturingSink;
+import io.github.multiprocessing4j.testing.Files2;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.Socket;
@@ -133,11 +134,10 @@ class ProcessPoolFailureTest {
         String pidPath = pidFile.toString();
         try (ProcessPool pool = context.pool(2)) {
             CompletableFuture<Integer> victim = pool.applyAsync(x -> {
-                Files.writeString(Path.of(pidPath + ".tmp"), Long.toString(ProcessHandle.current().pid()));
-                Files.move(Path.of(pidPath + ".tmp"), Path.of(pidPath));
+                Files2.write(pidPath, Long.toString(ProcessHandle.current().pid()));
                 return PoolContract.spinUntilStopped(x);
             }, 0);
-            PoolContract.awaitFile(pidFile);
+            Files2.await(pidPath);
             long pid = Long.parseLong(Files.readString(pidFile));
             ProcessHandle.of(pid).orElseThrow().destroyForcibly();
             assertThatThrownBy(() -> victim.get(WAIT_SECONDS, TimeUnit.SECONDS))
@@ -153,7 +153,7 @@ class ProcessPoolFailureTest {
     @Test
     void aCrashInsideAChunkFailsOnlyThatItemAndRunsTheOthersAgain() {
         try (ProcessPool pool = context.pool(2)) {
-            List<String> outcomes = drain(pool.imap(x -> {
+            List<String> outcomes = PoolContract.outcomes(pool.imap(x -> {
                 if (x == 15) {
                     System.exit(5);
                 }
@@ -170,7 +170,7 @@ class ProcessPoolFailureTest {
     @Test
     void aTimeoutInsideAChunkFailsOnlyThatItem() {
         try (ProcessPool pool = context.pool(PoolOptions.builder().workers(2).taskTimeout(Duration.ofMillis(500)).build())) {
-            List<String> outcomes = drain(pool.imap(x -> x == 7 ? PoolContract.spinUntilStopped(x) : x,
+            List<String> outcomes = PoolContract.outcomes(pool.imap(x -> x == 7 ? PoolContract.spinUntilStopped(x) : x,
                     IntStream.range(0, 20).boxed().toList(), 5));
             List<String> expected = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
@@ -178,27 +178,6 @@ class ProcessPoolFailureTest {
             }
             assertThat(outcomes).isEqualTo(expected);
         }
-    }
-
-    static List<String> drain(Stream<Integer> results) {
-        List<String> outcomes = new ArrayList<>();
-        try (results) {
-            Iterator<Integer> it = results.iterator();
-            while (true) {
-                try {
-                    if (!it.hasNext()) {
-                        break;
-                    }
-                    outcomes.add(String.valueOf(it.next()));
-                } catch (CompletionException e) {
-                    if (e.getCause() instanceof InterruptedException) {
-                        throw e;
-                    }
-                    outcomes.add(e.getCause().getClass().getSimpleName());
-                }
-            }
-        }
-        return outcomes;
     }
 
     @Test
@@ -251,7 +230,7 @@ class ProcessPoolFailureTest {
         try (Context bad = Multiprocessing.processes(ProcessOptions.builder().output(output)
                 .jvmFlag("-XX:+NoSuchFlagInThisJvm").build());
                 ProcessPool pool = bad.pool(2)) {
-            List<String> outcomes = drain(pool.imap(PoolContract::square, IntStream.range(0, 30).boxed().toList(), 10));
+            List<String> outcomes = PoolContract.outcomes(pool.imap(PoolContract::square, IntStream.range(0, 30).boxed().toList(), 10));
             assertThat(outcomes).containsExactly("IllegalStateException");
         }
     }

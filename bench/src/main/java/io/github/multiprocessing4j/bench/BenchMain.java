@@ -148,27 +148,27 @@ public final class BenchMain implements Callable<Integer> {
             report.row("worker ready: launch to handshake (ms), no AOT cache", "start.noaot.worker_ready", null, false);
         }
     
-        private void pool(Report report, Optional<PythonPeer> python) throws Exception {
+        /** Runs {@code reps} Java trials and CPython trials, alternating, into {@code report}. */
+        private void alternate(String group, Report report, Optional<PythonPeer> python, String[] javaArgs,
+                Map<String, String> pythonEnvironment, long pythonTimeoutSeconds, String... pythonArgs) throws Exception {
             for (int rep = 1; rep <= reps; rep++) {
-                System.out.println("pool: trial " + rep + "/" + reps);
-                report.add(JavaTrialRunner.run("pool"), "java:");
+                System.out.println(group + ": trial " + rep + "/" + reps);
+                report.add(JavaTrialRunner.run(javaArgs), "java:");
                 if (python.isPresent()) {
-                    report.add(python.get().trial(Map.of(), 300, "start", "spawn"), "python:");
+                    report.add(python.get().trial(pythonEnvironment, pythonTimeoutSeconds, pythonArgs), "python:");
                 }
             }
+        }
+
+        private void pool(Report report, Optional<PythonPeer> python) throws Exception {
+            alternate("pool", report, python, new String[] {"pool"}, Map.of(), 300, "start", "spawn");
             report.row("pool of 2: create to first apply result (ms)", "pool.pool2_first_apply",
                     "start.spawn.pool2_first_apply", false);
             report.row("pool of 2: close and join (ms)", "pool.pool2_close_join", "start.spawn.pool2_close_join", false);
         }
 
         private void apply(Report report, Optional<PythonPeer> python) throws Exception {
-            for (int rep = 1; rep <= reps; rep++) {
-                System.out.println("apply: trial " + rep + "/" + reps);
-                report.add(JavaTrialRunner.run("apply"), "java:");
-                if (python.isPresent()) {
-                    report.add(python.get().trial(Map.of(), 600, "apply", "spawn"), "python:");
-                }
-            }
+            alternate("apply", report, python, new String[] {"apply"}, Map.of(), 600, "apply", "spawn");
             report.row("sequential apply round trip, mean (us)", "apply.pool_apply", "apply.spawn.pool_apply", false);
             report.row("sequential apply round trip, p50 (us)", "apply.pool_apply_p50", "apply.spawn.pool_apply_p50",
                     false);
@@ -179,13 +179,8 @@ public final class BenchMain implements Callable<Integer> {
         private void map(Report report, Optional<PythonPeer> python) throws Exception {
             Map<String, String> sizes = Map.of("PYB_MAP_N_CS1", Integer.toString(mapN),
                     "PYB_MAP_N_CS100", Integer.toString(mapN), "PYB_MAP_N_CS10000", Integer.toString(mapN));
-            for (int rep = 1; rep <= reps; rep++) {
-                System.out.println("map: trial " + rep + "/" + reps + " (" + mapN + " items per chunk size)");
-                report.add(JavaTrialRunner.run("map", "-Dbench.map.n=" + mapN), "java:");
-                if (python.isPresent()) {
-                    report.add(python.get().trial(sizes, 1800, "map", "spawn"), "python:");
-                }
-            }
+            alternate("map", report, python, new String[] {"map", "-Dbench.map.n=" + mapN}, sizes, 1800, "map",
+                    "spawn");
             for (String cs : List.of("1", "100", "10000")) {
                 report.row("map of x+1 over " + mapN + " ints, chunk size " + cs + " (tasks/s)", "map.cs" + cs,
                         "map.spawn.cs" + cs, true);

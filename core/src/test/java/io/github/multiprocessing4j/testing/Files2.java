@@ -29,11 +29,35 @@ public final class Files2 {
      * @throws InterruptedException if interrupted while waiting
      */
     public static void await(String path) throws TimeoutException, InterruptedException {
-        long deadline = System.nanoTime() + HANDSHAKE_TIMEOUT.toNanos();
         Path file = Path.of(path);
-        while (!Files.exists(file)) {
+        poll("no " + path, () -> Files.exists(file));
+    }
+
+    /**
+     * Waits until {@code path} has at least {@code lines} lines.
+     *
+     * @param path the file
+     * @param lines how many lines to wait for
+     * @throws TimeoutException after {@link #HANDSHAKE_TIMEOUT}
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public static void awaitLines(String path, int lines) throws TimeoutException, InterruptedException {
+        Path file = Path.of(path);
+        poll("fewer than " + lines + " lines in " + path, () -> {
+            try {
+                return Files.exists(file) && Files.readAllLines(file).size() >= lines;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    private static void poll(String failure, java.util.function.BooleanSupplier done)
+            throws TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + HANDSHAKE_TIMEOUT.toNanos();
+        while (!done.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new TimeoutException("no " + path + " after " + HANDSHAKE_TIMEOUT);
+                throw new TimeoutException(failure + " after " + HANDSHAKE_TIMEOUT);
             }
             Thread.sleep(POLL_MILLIS);
         }

@@ -42,10 +42,6 @@ final class Unit {
         return resolved.compareAndSet(false, true);
     }
 
-    boolean isResolved() {
-        return resolved.get();
-    }
-
     /** A unit of the items {@code [start, end)} of this unit, relative to it, to run again. */
     Unit slice(int start, int end) {
         return new Unit(call, args, from + start, end - start, index + start);
