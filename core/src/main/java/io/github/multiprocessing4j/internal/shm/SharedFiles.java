@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * JVM that created it and must unlink it, and the random part is 64 bits from
  * {@link SecureRandom}. Files are created owner-only ({@code rw-------}). A file whose owner
  * process no longer exists is garbage from a crash; {@link #sweepStale()} removes such files and
- * runs once per JVM when the first context is created.
+ * runs once per JVM when the first context is created. Every path handed out by {@link #newPath}
+ * is also removed when this JVM exits normally, if nothing unlinked it before: a context the
+ * program never closed, or a background AOT training still running at exit, leaves no file.
  */
 public final class SharedFiles {
 
@@ -35,6 +37,9 @@ public final class SharedFiles {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final AtomicBoolean SWEPT = new AtomicBoolean();
+    /** Paths this JVM handed out and has not unlinked yet; removed at exit. */
+    private static final Set<Path> OWNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final AtomicBoolean EXIT_HOOK = new AtomicBoolean();
 
     private SharedFiles() {
     }
@@ -63,8 +68,14 @@ public final class SharedFiles {
     public static Path newPath(String kind) {
         byte[] random = new byte[8];
         RANDOM.nextBytes(random);
-        return directory().resolve(PREFIX + ProcessHandle.current().pid() + "-" + kind + "-"
+        Path path = directory().resolve(PREFIX + ProcessHandle.current().pid() + "-" + kind + "-"
                 + HexFormat.of().formatHex(random));
+        if (EXIT_HOOK.compareAndSet(false, true)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> OWNED.forEach(SharedFiles::unlink),
+                    "mp4j-unlink-at-exit"));
+        }
+        OWNED.add(path);
+        return path;
     }
 
     /**
@@ -117,6 +128,7 @@ public final class SharedFiles {
      * @param path the file
      */
     public static void unlink(Path path) {
+        OWNED.remove(path);
         try {
             Files.deleteIfExists(path);
         } catch (IOException e) {
