@@ -1,19 +1,14 @@
 package io.github.multiprocessing4j.internal.launch;
 
-import io.github.multiprocessing4j.OutputSink;
 import io.github.multiprocessing4j.ProcessOptions;
 import io.github.multiprocessing4j.internal.util.Threads;
 import java.io.File;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
@@ -25,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The JDK AOT cache (JEP 483, created in one step as JEP 514 allows) that makes worker JVMs start
@@ -34,10 +30,12 @@ import java.util.concurrent.TimeUnit;
  * SHA-256 of all three (each class path entry by path, size and modification time): a changed
  * class path gets a new cache. When a worker is launched and its cache exists, the worker gets
  * {@code -XX:AOTCache=...}. When it does not, the worker starts without one and, once per key, a
- * training worker runs in the background with {@code -XX:AOTCacheOutput=...}: a real worker,
- * started exactly as the others, that runs {@link AotTraining} and exits, upon which the JVM writes
- * the cache. It is written to a temporary name and moved into place when complete, under a file
- * lock so that concurrent JVMs train once.
+ * training JVM runs in the background with {@code -XX:AOTCacheOutput=...}: started with exactly
+ * the workers' options, it runs {@link AotTraining} (including a pool served in-process) and
+ * exits, upon which the JVM writes the cache. The training is a detached process that finishes
+ * even when the parent exits first, so a short program leaves a cache for its next run; the cache
+ * is written to a temporary name and renamed into place when complete, and a marker file makes
+ * concurrent JVMs train once.
  *
  * <p>The JDK only archives classes from jar files, so a class path with non-empty directories
  * (a build's {@code target/classes}) gets no cache. A missing, stale or corrupt cache only slows a
@@ -50,7 +48,15 @@ public final class AotCache {
     private static final long TRAINING_TIMEOUT_SECONDS = 300;
 
     private static final Map<List<String>, String> KEYS = new ConcurrentHashMap<>();
-    private static final Map<String, Boolean> TRAINING = new ConcurrentHashMap<>();
+    private static final Map<String, Boolean> STARTED = new ConcurrentHashMap<>();
+    private static final Path SETSID = java.util.stream.Stream.of("/usr/bin/setsid", "/bin/setsid")
+            .map(Path::of).filter(Files::isExecutable).findFirst().orElse(null);
+    /**
+     * Runs the training JVM ("$@"); if it wrote a non-empty cache, renames it into place (atomic
+     * within the directory); always removes the temporary files and the marker.
+     */
+    private static final String TRAINING_SCRIPT = "\"$@\" && [ -s \"$MP4J_TMP\" ] && mv -f \"$MP4J_TMP\" \"$MP4J_CACHE\";"
+            + " status=$?; rm -f \"$MP4J_TMP\" \"$MP4J_TMP.config\" \"$MP4J_MARKER\"; exit $status";
 
     private AotCache() {
     }
@@ -79,14 +85,9 @@ public final class AotCache {
         if (Files.isRegularFile(cache)) {
             return usingCache(cache);
         }
-        if (TRAINING.putIfAbsent(key, Boolean.TRUE) == null) {
-            Threads.startVirtual("mp4j-aot-training", () -> {
-                try {
-                    train(key, jvmOptions, cache);
-                } finally {
-                    TRAINING.remove(key);
-                }
-            });
+        if (STARTED.putIfAbsent(key, Boolean.TRUE) == null) {
+            // once per key in this JVM; the marker file keeps other JVMs from training at the same time
+            Threads.startVirtual("mp4j-aot-training", () -> startTraining(key, jvmOptions, cache));
         }
         return List.of();
     }
@@ -105,8 +106,23 @@ public final class AotCache {
         }
         String key = KEYS.computeIfAbsent(jvmOptions, AotCache::key);
         Path cache = directory().resolve(key + ".aot");
-        if (!Files.isRegularFile(cache)) {
-            train(key, jvmOptions, cache);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TRAINING_TIMEOUT_SECONDS);
+        while (!Files.isRegularFile(cache) && System.nanoTime() < deadline) {
+            Process training = startTraining(key, jvmOptions, cache);
+            if (training != null) {
+                try {
+                    training.waitFor(TRAINING_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                break;
+            }
+            // another JVM is training this key: poll for its result or its marker's end
+            if (!Files.exists(marker(key))) {
+                break;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
         }
         return Files.isRegularFile(cache) ? java.util.Optional.of(cache) : java.util.Optional.empty();
     }
@@ -171,45 +187,76 @@ public final class AotCache {
         digest.update((byte) 0);
     }
 
-    /** Runs one training worker and moves its cache into place. */
-    private static void train(String key, List<String> jvmOptions, Path cache) {
+    private static Path marker(String key) {
+        return directory().resolve(key + ".training");
+    }
+
+    /**
+     * Starts the training of {@code key} as a process that outlives this JVM: a shell runs the
+     * training JVM ({@link WorkerMain} with {@code --aot-train} and {@code -XX:AOTCacheOutput}),
+     * then renames the finished cache into place and removes its temporary files and the marker.
+     * A short-lived parent thus still leaves a cache for the next run. The marker file (created
+     * atomically) makes concurrent JVMs train once; a marker older than the training limit is
+     * left over from a killed training and is replaced.
+     *
+     * @return the training process, or {@code null} when another training runs or it cannot start
+     */
+    private static Process startTraining(String key, List<String> jvmOptions, Path cache) {
         Path dir = directory();
+        Path marker = marker(key);
+        Path temporary = dir.resolve(key + "." + ProcessHandle.current().pid() + ".tmp");
         try {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            if (!claim(marker)) {
+                return null;
+            }
         } catch (IOException e) {
-            return; // no cache directory: workers simply start without a cache
+            return null; // no cache directory: workers simply start without a cache
         }
-        Path lockFile = dir.resolve(key + ".lock");
-        Path temporary = dir.resolve(key + "." + ProcessHandle.current().pid() + ".tmp");
-        try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock lock = lockChannel.tryLock()) {
-            if (lock == null || Files.isRegularFile(cache)) {
-                return; // another JVM is training, or finished meanwhile
-            }
-            Files.deleteIfExists(temporary);
-            ProcessOptions quiet = ProcessOptions.builder().output(OutputSink.discard()).aotCache(false).build();
-            try (Hub hub = new Hub()) {
-                WorkerJvm trainer = WorkerJvm.launch(hub, "aot-training", jvmOptions,
-                        List.of("-XX:AOTCacheOutput=" + temporary, "-Xlog:aot=off", "-Xlog:cds=off"), quiet,
-                        (jvm, frame) -> { });
-                trainer.sendWhenReady(Frames.TRAIN, new byte[0]);
-                WorkerJvm done = trainer.exited().get(TRAINING_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                if (done.exitCode() == 0 && Files.size(temporary) > 0) {
-                    try {
-                        Files.move(temporary, cache, StandardCopyOption.ATOMIC_MOVE);
-                    } catch (AtomicMoveNotSupportedException e) {
-                        Files.move(temporary, cache, StandardCopyOption.REPLACE_EXISTING);
-                    }
-                    prune(dir);
-                }
-            }
-        } catch (Exception e) {
-            // training is an optimisation: any failure leaves workers starting without a cache
-        } finally {
+        List<String> command = new ArrayList<>();
+        if (SETSID != null) {
+            command.add(SETSID.toString()); // out of the parent's session: a Ctrl-C there does not stop it
+        }
+        command.addAll(List.of("/bin/sh", "-c", TRAINING_SCRIPT, "mp4j-aot-training"));
+        command.addAll(WorkerCommand.buildUntied(jvmOptions,
+                List.of("-XX:AOTCacheOutput=" + temporary, "-Xlog:aot=off", "-Xlog:cds=off"),
+                List.of(WorkerMain.TRAIN_ARGUMENT)));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("MP4J_TMP", temporary.toString());
+        builder.environment().put("MP4J_CACHE", cache.toString());
+        builder.environment().put("MP4J_MARKER", marker.toString());
+        try {
+            Process training = builder.start();
+            training.onExit().thenRun(() -> prune(dir));
+            return training;
+        } catch (IOException | RuntimeException e) {
             try {
-                Files.deleteIfExists(temporary);
-            } catch (IOException e) {
-                // left for the next prune
+                Files.deleteIfExists(marker);
+            } catch (IOException ignored) {
+                // a stale marker is replaced after the training limit
+            }
+            return null;
+        }
+    }
+
+    /** Creates the marker, replacing one older than the training limit; false if a training runs. */
+    private static boolean claim(Path marker) throws IOException {
+        try {
+            Files.createFile(marker);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            if (modified(marker) > System.currentTimeMillis() - TimeUnit.SECONDS.toMillis(TRAINING_TIMEOUT_SECONDS + 60)) {
+                return false;
+            }
+            Files.deleteIfExists(marker);
+            try {
+                Files.createFile(marker);
+                return true;
+            } catch (FileAlreadyExistsException raced) {
+                return false;
             }
         }
     }
@@ -222,14 +269,13 @@ public final class AotCache {
                 String name = file.getFileName().toString();
                 if (name.endsWith(".aot")) {
                     caches.add(file);
-                } else if (!name.endsWith(".lock") && olderThanOneDay(file)) {
-                    Files.deleteIfExists(file); // a trainer killed with its parent left this
+                } else if (olderThanOneDay(file)) {
+                    Files.deleteIfExists(file); // left by a training that was killed
                 }
             }
             caches.sort(Comparator.comparing(AotCache::modified).reversed());
             for (Path old : caches.subList(Math.min(KEPT_CACHES, caches.size()), caches.size())) {
                 Files.deleteIfExists(old);
-                Files.deleteIfExists(dir.resolve(old.getFileName().toString().replace(".aot", ".lock")));
             }
         } catch (IOException | RuntimeException e) {
             // pruning is best effort

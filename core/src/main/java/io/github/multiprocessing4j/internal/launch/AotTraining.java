@@ -5,11 +5,13 @@ import io.github.multiprocessing4j.SerializableRunnable;
 import io.github.multiprocessing4j.internal.codec.Codecs;
 import io.github.multiprocessing4j.internal.codec.RemoteThrowables;
 import io.github.multiprocessing4j.internal.codec.TaskEncoding;
+import io.github.multiprocessing4j.internal.pool.PoolTraining;
 import io.github.multiprocessing4j.spi.Codec;
 
 /**
  * The workload a training worker runs so the AOT cache holds what a real worker loads and links:
- * decoding and running serialized lambdas, and encoding and decoding exceptions.
+ * decoding and running serialized lambdas, encoding and decoding exceptions, and serving a pool
+ * ({@link PoolTraining}).
  */
 final class AotTraining {
 
@@ -38,6 +40,7 @@ final class AotTraining {
                     new RemoteException("training.Example", "round " + i, null)));
             sink += back.getStackTrace().length + bytes.length;
         }
+        sink += PoolTraining.run(ROUNDS);
         System.out.println("trained " + sink);
     }
 }

@@ -12,8 +12,6 @@ public final class Frames {
     public static final byte EXITING = 4;
     /** Parent to worker: start serving a pool over shared-memory rings. */
     public static final byte POOL = 5;
-    /** Parent to worker: run the AOT training workload, then exit. */
-    public static final byte TRAIN = 6;
 
     private Frames() {
     }

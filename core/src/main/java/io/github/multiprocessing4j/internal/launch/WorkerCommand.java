@@ -78,6 +78,16 @@ final class WorkerCommand {
             // same prctl through FFM would cost the worker ~70 ms of CPU to bind at start.
             command.addAll(List.of(SETPRIV.toString(), "--pdeathsig", "KILL"));
         }
+        command.addAll(buildUntied(jvmOptions, aotFlags, arguments));
+        return command;
+    }
+
+    /**
+     * The command without the death-signal wrapper: a JVM that outlives its parent (the AOT
+     * training, which must finish its cache after a short-lived parent has exited).
+     */
+    static List<String> buildUntied(List<String> jvmOptions, List<String> aotFlags, List<String> arguments) {
+        List<String> command = new ArrayList<>();
         command.add(javaExecutable().toString());
         command.addAll(aotFlags);
         command.addAll(jvmOptions);

@@ -30,6 +30,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * exit-status reporter and sends its hello. The parent's first frame says what to do: run one
  * target ({@link Frames#RUN}) or serve a pool. From then on a daemon thread reads the socket; end of
  * stream means the parent died, and the worker halts at once.
+ *
+ * <p>With the single argument {@code --aot-train} it instead runs the AOT training workload and
+ * exits (see {@link AotCache}); such a JVM has no parent to talk to.
  */
 public final class WorkerMain {
 
@@ -37,6 +40,10 @@ public final class WorkerMain {
     static final int PARENT_GONE = 70;
     /** Exit status for bad arguments. */
     static final int USAGE = 64;
+    /** The only argument of an AOT training JVM, which runs without a parent to talk to. */
+    static final String TRAIN_ARGUMENT = "--aot-train";
+    /** How long a training JVM may run before it gives up. */
+    static final long TRAINING_LIMIT_SECONDS = 300;
 
     private WorkerMain() {
     }
@@ -47,10 +54,18 @@ public final class WorkerMain {
      * @param args see the class comment
      */
     public static void main(String[] args) {
+        if (args.length == 1 && args[0].equals(TRAIN_ARGUMENT)) {
+            train();
+            return;
+        }
         if (args.length != 5) {
             System.err.println("multiprocessing4j worker: expected <hub> <token> <parent pid> <name> <parent name>, got "
                     + args.length + " arguments; this class is started by the library, not by hand");
             System.exit(USAGE);
+        }
+        if (Linux.AVAILABLE) {
+            // shared-memory waits need the futex call; bind it while this thread connects
+            Thread.ofPlatform().daemon().name("mp4j-futex-bind").start(Linux::prepareFutex);
         }
         long parentPid = Long.parseLong(args[2]);
         String name = args[3];
@@ -103,17 +118,29 @@ public final class WorkerMain {
                 watchParent(control);
                 PoolServer.serve(first.payload(), name);
             }
-            case Frames.TRAIN -> {
-                watchParent(control);
-                AotTraining.run();
-                System.out.flush();
-                System.exit(0);
-            }
             default -> {
                 System.err.println("multiprocessing4j worker '" + name + "': unknown first frame " + first.type());
                 System.exit(USAGE);
             }
         }
+    }
+
+    /**
+     * The AOT training run ({@link AotCache}): the training workload, then a normal exit, upon
+     * which the JVM writes the cache. A watchdog halts a training that hangs.
+     */
+    private static void train() {
+        Thread.ofPlatform().daemon().name("mp4j-aot-watchdog").start(() -> {
+            try {
+                Thread.sleep(java.time.Duration.ofSeconds(TRAINING_LIMIT_SECONDS));
+            } catch (InterruptedException e) {
+                return;
+            }
+            Runtime.getRuntime().halt(1);
+        });
+        AotTraining.run();
+        System.out.flush();
+        System.exit(0);
     }
 
     /**

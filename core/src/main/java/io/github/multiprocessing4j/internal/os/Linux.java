@@ -136,6 +136,18 @@ public final class Linux {
     }
 
     /**
+     * Binds the futex call now and makes one harmless call through it, so the first real wait or
+     * wake does not pay for it: in a fresh JVM the binding costs tens of milliseconds, even with
+     * an AOT cache. Workers run this on a background thread as they start.
+     */
+    public static void prepareFutex() {
+        if (AVAILABLE) {
+            MemorySegment word = Futex.SCRATCH.get();
+            futexWake(word.address(), 1); // a private word nobody sleeps on: wakes nothing
+        }
+    }
+
+    /**
      * Asks the kernel to send {@code signal} to this process when the thread that created it ends,
      * which for a worker JVM is the parent's long-lived launcher thread.
      *

@@ -33,8 +33,6 @@ public final class PoolServer {
     static final int VM_ERROR_STATUS = 3;
     private static final int FLUSH_BYTES = 256 * 1024;
     private static final long FLUSH_NANOS = 1_000_000;
-    /** How long an idle worker spins for its next request before sleeping. */
-    private static final long SPIN_NANOS = 50_000;
 
     private final Codec codec;
     private final PoolRegion region;
@@ -46,7 +44,7 @@ public final class PoolServer {
     private long busyNanos;
     private long lastFlush;
 
-    private PoolServer(Codec codec, PoolRegion region) {
+    PoolServer(Codec codec, PoolRegion region) {
         this.codec = codec;
         this.region = region;
     }
@@ -111,7 +109,8 @@ public final class PoolServer {
         }
     }
 
-    private void loop() {
+    /** Serves requests until the request ring is closed (or this thread is interrupted). */
+    void loop() {
         try {
             out.clear();
             out.write(Wire.R_READY);
@@ -126,18 +125,6 @@ public final class PoolServer {
             // the parent retires this worker
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * Spins for up to {@link #SPIN_NANOS} for the next request before the ring's own wait sleeps in
-     * the kernel: a caller submitting one task after another gets its next task here without a
-     * futex wake-up, while an idle worker still sleeps after a few tens of microseconds.
-     */
-    private void awaitRequestBriefly() {
-        long deadline = System.nanoTime() + SPIN_NANOS;
-        while (!region.requests.hasData() && !region.requests.isClosed() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
         }
     }
 
