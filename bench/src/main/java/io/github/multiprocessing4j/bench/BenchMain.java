@@ -212,6 +212,10 @@ public final class BenchMain implements Callable<Integer> {
             report.row("sum of primes, pool of 2 map, workers already started (s)", "primes.pool2map_started", null,
                     false);
             report.row("sum of primes, speedup of a started pool of 2 (x)", "primes.speedup_started", null, true);
+            report.row("sum of primes, serial, second run (JIT warm) (s)", "primes.serial_jit_warm", null, false);
+            report.row("sum of primes, pool of 2 map, second run (JIT warm) (s)", "primes.pool2map_jit_warm", null,
+                    false);
+            report.row("sum of primes, speedup, both sides JIT warm (x)", "primes.speedup_jit_warm", null, true);
         }
     }
 }

@@ -187,6 +187,21 @@ final class PoolTrial {
                 check(warmSum);
                 Measurement.emit("primes.pool2map_started", warm, "s");
                 Measurement.emit("primes.speedup_started", serial / warm, "x");
+                // steady state: the same map again, once both workers have compiled sumPrimes,
+                // against a second serial run in this (now also warm) JVM
+                long t3 = System.nanoTime();
+                check(pool.map(PoolTrial::sumPrimes, ns).stream().mapToLong(Long::longValue).sum());
+                double hotPool = (System.nanoTime() - t3) / 1e9;
+                long t4 = System.nanoTime();
+                long hotSum = 0;
+                for (int n : ns) {
+                    hotSum += sumPrimes(n);
+                }
+                double hotSerial = (System.nanoTime() - t4) / 1e9;
+                check(hotSum);
+                Measurement.emit("primes.serial_jit_warm", hotSerial, "s");
+                Measurement.emit("primes.pool2map_jit_warm", hotPool, "s");
+                Measurement.emit("primes.speedup_jit_warm", hotSerial / hotPool, "x");
             }
         }
     }
