@@ -60,6 +60,67 @@ public interface Context extends AutoCloseable {
     ProcessPool pool(PoolOptions options);
 
     /**
+     * A new unbounded queue between processes: Python's {@code Queue()} and {@code SimpleQueue()}.
+     * Closed, and its shared memory removed, when this context closes.
+     *
+     * @param <E> the element type
+     * @return the queue
+     * @throws IllegalStateException if this context is closed
+     */
+    <E> SharedQueue<E> queue();
+
+    /**
+     * A new queue that holds at most {@code capacity} elements: Python's {@code Queue(maxsize)}.
+     *
+     * @param <E> the element type
+     * @param capacity the bound, at least 1
+     * @return the queue
+     * @throws IllegalArgumentException if {@code capacity} is below 1
+     * @throws IllegalStateException if this context is closed
+     */
+    <E> SharedQueue<E> queue(int capacity);
+
+    /**
+     * A new unbounded joinable queue: Python's {@code JoinableQueue()}.
+     *
+     * @param <E> the element type
+     * @return the queue
+     * @throws IllegalStateException if this context is closed
+     */
+    <E> JoinableQueue<E> joinableQueue();
+
+    /**
+     * A new joinable queue that holds at most {@code capacity} elements.
+     *
+     * @param <E> the element type
+     * @param capacity the bound, at least 1
+     * @return the queue
+     * @throws IllegalArgumentException if {@code capacity} is below 1
+     * @throws IllegalStateException if this context is closed
+     */
+    <E> JoinableQueue<E> joinableQueue(int capacity);
+
+    /**
+     * A new duplex pipe: Python's {@code Pipe()}.
+     *
+     * @param <T> the message type
+     * @return the two ends
+     * @throws IllegalStateException if this context is closed
+     */
+    <T> Pipe<T> pipe();
+
+    /**
+     * A new pipe, duplex or one-way: Python's {@code Pipe(duplex)}. One-way: the first end
+     * receives, the second sends.
+     *
+     * @param <T> the message type
+     * @param duplex whether both ends send and receive
+     * @return the two ends
+     * @throws IllegalStateException if this context is closed
+     */
+    <T> Pipe<T> pipe(boolean duplex);
+
+    /**
      * The workers of this context that were started and are still running. Python's
      * {@code active_children()}.
      *

@@ -1,6 +1,11 @@
 package io.github.multiprocessing4j.internal.context;
 
 import io.github.multiprocessing4j.Context;
+import io.github.multiprocessing4j.JoinableQueue;
+import io.github.multiprocessing4j.Pipe;
+import io.github.multiprocessing4j.SharedQueue;
+import io.github.multiprocessing4j.internal.ipc.QueueCore;
+import io.github.multiprocessing4j.spi.Codec;
 import io.github.multiprocessing4j.PoolOptions;
 import io.github.multiprocessing4j.ProcessPool;
 import io.github.multiprocessing4j.WorkerProcess;
@@ -18,11 +23,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 abstract class AbstractContext implements Context {
 
+    /** Bytes of shared memory per queue and per pipe direction. */
+    static final int QUEUE_RING_BYTES = 1 << 20;
+
     /** How long a terminated daemon worker may take to end before it is killed. */
     static final Duration DAEMON_GRACE = Duration.ofSeconds(5);
 
     private final List<AbstractWorker> children = new CopyOnWriteArrayList<>();
     private final List<ProcessPool> pools = new CopyOnWriteArrayList<>();
+    private final List<AutoCloseable> sharedObjects = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     final void register(AbstractWorker worker) {
@@ -62,6 +71,57 @@ abstract class AbstractContext implements Context {
      * @return the pool
      */
     abstract ProcessPool newPool(PoolOptions options, Runnable onTerminated);
+
+    /** The codec of queue elements and pipe messages. */
+    abstract Codec codec();
+
+    @Override
+    public final <E> SharedQueue<E> queue() {
+        return queue(Integer.MAX_VALUE, false);
+    }
+
+    @Override
+    public final <E> SharedQueue<E> queue(int capacity) {
+        return queue(capacity, false);
+    }
+
+    @Override
+    public final <E> JoinableQueue<E> joinableQueue() {
+        return (JoinableQueue<E>) this.<E>queue(Integer.MAX_VALUE, true);
+    }
+
+    @Override
+    public final <E> JoinableQueue<E> joinableQueue(int capacity) {
+        return (JoinableQueue<E>) this.<E>queue(capacity, true);
+    }
+
+    private <E> SharedQueue<E> queue(int capacity, boolean joinable) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity: " + capacity + " (expected: at least 1)");
+        }
+        requireOpen("a queue");
+        QueueCore core = QueueCore.create("queue", capacity, QUEUE_RING_BYTES);
+        sharedObjects.add(core);
+        return SharedObjects.factory().queue(core, codec(), joinable);
+    }
+
+    @Override
+    public final <T> Pipe<T> pipe() {
+        return pipe(true);
+    }
+
+    @Override
+    public final <T> Pipe<T> pipe(boolean duplex) {
+        requireOpen("a pipe");
+        QueueCore toFirst = QueueCore.create("pipe", Integer.MAX_VALUE, QUEUE_RING_BYTES);
+        sharedObjects.add(toFirst);
+        QueueCore toSecond = null;
+        if (duplex) {
+            toSecond = QueueCore.create("pipe", Integer.MAX_VALUE, QUEUE_RING_BYTES);
+            sharedObjects.add(toSecond);
+        }
+        return SharedObjects.factory().pipe(toFirst, toSecond, codec());
+    }
 
     @Override
     public final List<WorkerProcess> activeChildren() {
@@ -126,6 +186,14 @@ abstract class AbstractContext implements Context {
             }
         } finally {
             children.clear();
+            for (AutoCloseable shared : sharedObjects) {
+                try {
+                    shared.close();
+                } catch (Exception e) {
+                    // closing a queue does not fail; keep closing the others
+                }
+            }
+            sharedObjects.clear();
             closeResources(false);
             if (interrupted) {
                 Thread.currentThread().interrupt();

@@ -57,6 +57,7 @@ public final class ProcessContext extends AbstractContext {
     }
 
     /** The codec of this context. */
+    @Override
     public Codec codec() {
         return codec;
     }

@@ -5,14 +5,19 @@ import io.github.multiprocessing4j.PoolOptions;
 import io.github.multiprocessing4j.ProcessPool;
 import io.github.multiprocessing4j.SerializableRunnable;
 import io.github.multiprocessing4j.WorkerProcess;
+import io.github.multiprocessing4j.internal.codec.Codecs;
 import io.github.multiprocessing4j.internal.pool.WorkerPool;
+import io.github.multiprocessing4j.spi.Codec;
 import java.util.Objects;
 
 /**
  * The {@link Backend#THREADS} and {@link Backend#VIRTUAL_THREADS} contexts: workers are threads of
- * this JVM and objects are shared, not copied.
+ * this JVM and captured objects are shared, not copied (queue and pipe elements are copied, as on
+ * every backend).
  */
 public final class ThreadContext extends AbstractContext {
+
+    private static final Codec CODEC = Codecs.byName("jdk");
 
     private final Backend backend;
 
@@ -58,6 +63,12 @@ public final class ThreadContext extends AbstractContext {
             return Thread.ofVirtual().name(name).unstarted(body);
         }
         return Thread.ofPlatform().name(name).daemon(daemon).unstarted(body);
+    }
+
+    /** Queues and pipes copy their elements on every backend, with the default codec. */
+    @Override
+    Codec codec() {
+        return CODEC;
     }
 
     @Override

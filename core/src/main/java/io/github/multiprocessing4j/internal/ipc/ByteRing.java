@@ -165,6 +165,48 @@ public final class ByteRing {
         }
     }
 
+    /**
+     * Writes one record, a tag byte and a payload, as a frame published all at once: it waits
+     * until the whole record fits, so a reader never sees part of it and a writer that dies in
+     * the middle leaves nothing behind. Several processes may write one after another (never at
+     * the same time: callers serialize writers).
+     *
+     * @param tag the first byte of the frame
+     * @param src the payload
+     * @param offset where the payload starts
+     * @param length its length; {@code 5 + length} must not exceed the capacity
+     * @param timeoutNanos how long to wait for room; negative waits forever
+     * @return {@code true} if written, {@code false} if there was no room before the timeout
+     * @throws RingClosedException if the ring is closed
+     * @throws InterruptedException if interrupted while waiting for room
+     */
+    public boolean writeRecord(byte tag, byte[] src, int offset, int length, long timeoutNanos)
+            throws InterruptedException {
+        long needed = 5L + length;
+        if (needed > capacity) {
+            throw new IllegalArgumentException("record of " + length + " bytes does not fit a ring of " + capacity);
+        }
+        long tail = (long) LONG.getOpaque(segment, TAIL_OFFSET);
+        if (isClosed()) {
+            throw new RingClosedException();
+        }
+        if (free(tail) < needed) {
+            SharedWait.await(segment, SPACE_SEQ_OFFSET, SPACE_WAITERS_OFFSET,
+                    () -> free(tail) >= needed || isClosed(), timeoutNanos);
+            if (isClosed()) {
+                throw new RingClosedException();
+            }
+            if (free(tail) < needed) {
+                return false;
+            }
+        }
+        putInt(tail, length + 1);
+        data.set(ValueLayout.JAVA_BYTE, (tail + 4) & mask, tag);
+        copyIn(src, offset, tail + 5, length);
+        publish(tail + needed);
+        return true;
+    }
+
     private long free(long tail) {
         return capacity - (tail - (long) LONG.getAcquire(segment, HEAD_OFFSET));
     }

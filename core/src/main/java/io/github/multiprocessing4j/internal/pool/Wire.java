@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
  * common case of numeric maps, copied without a per-value tag), else tagged values where the
  * common JDK types skip the codec and anything else is codec bytes. All numbers little-endian.
  */
-final class Wire {
+public final class Wire {
 
     /** Run the function with one argument. */
     static final byte KIND_FUNCTION = 1;
@@ -185,8 +185,17 @@ final class Wire {
         return type == Integer.class ? BLOCK_INTS : type == Long.class ? BLOCK_LONGS : BLOCK_DOUBLES;
     }
 
-    /** Writes one tagged value. */
-    static void writeValue(Bytes out, Object value, Codec codec, String rootName) {
+    /**
+     * Writes one tagged value: the common JDK types directly, anything else through the codec.
+     * Also the element format of shared queues and pipes.
+     *
+     * @param out where to append
+     * @param value the value, may be null
+     * @param codec for values of other types
+     * @param rootName names the value in a {@link NotSerializableTaskException}
+     * @throws NotSerializableTaskException if the value cannot be encoded
+     */
+    public static void writeValue(Bytes out, Object value, Codec codec, String rootName) {
         switch (value) {
             case null -> out.write(T_NULL);
             case Integer i -> {
@@ -231,6 +240,25 @@ final class Wire {
                 out.putInt(lengthAt, out.size() - start);
             }
         }
+    }
+
+    /**
+     * Reads one value written by {@link #writeValue} that fills {@code data[offset, offset+length)}.
+     *
+     * @param data the bytes
+     * @param offset where the value starts
+     * @param length its length
+     * @param codec the codec it was written with
+     * @return the value
+     * @throws RuntimeException if the bytes are not such a value or cannot be decoded here
+     */
+    public static Object readValue(byte[] data, int offset, int length, Codec codec) {
+        Reader reader = new Reader(data, offset, offset + length, codec);
+        Object value = reader.readValue();
+        if (reader.hasMore()) {
+            throw new IllegalStateException("corrupt value: " + (offset + length - reader.position) + " bytes left over");
+        }
+        return value;
     }
 
     /** A cursor over a received frame. */

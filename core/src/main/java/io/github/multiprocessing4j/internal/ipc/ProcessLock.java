@@ -1,0 +1,155 @@
+package io.github.multiprocessing4j.internal.ipc;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A mutual-exclusion lock between processes that survives the death of its holder.
+ *
+ * <p>Three 32-bit words in shared memory: the owner's pid (0 when free), and the event counter
+ * and waiter count of a {@link SharedWait}. Acquiring is a CAS from 0 to this process's pid;
+ * releasing stores 0 and wakes sleepers. Within one JVM a {@link ReentrantLock} lets one thread
+ * at a time compete, so the pid identifies the holder. A waiter sleeps in the kernel in slices of
+ * at most {@link #LIVENESS_SLICE_NANOS}; after each it checks that the holder process still
+ * exists (and is not a zombie), and takes the lock over from a dead holder: the acquisition then
+ * reports {@link Acquired#RECOVERED} so the caller can repair what the dead holder left half done.
+ *
+ * <p>A pid reused by an unrelated process while the lock is held by a dead one keeps the lock
+ * held; Linux reuses pids only after the whole pid range, which makes this rare.
+ */
+public final class ProcessLock {
+
+    /** How often a waiter checks that the holder is alive. */
+    public static final long LIVENESS_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Bytes the lock occupies: owner, event counter, waiters. */
+    public static final long LENGTH = 12;
+
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    private static final int PID = (int) ProcessHandle.current().pid();
+
+    /** How an acquisition went. */
+    public enum Acquired {
+        /** The lock was free or released normally. */
+        NORMALLY,
+        /** The lock was taken over from a process that died holding it. */
+        RECOVERED,
+        /** The timeout elapsed first. */
+        TIMED_OUT
+    }
+
+    private final MemorySegment segment;
+    private final long offset;
+    private final ReentrantLock local = new ReentrantLock();
+
+    /**
+     * A lock over {@code LENGTH} bytes at {@code offset} of {@code segment} (zeroed: free).
+     *
+     * @param segment shared memory
+     * @param offset a 4-byte aligned offset
+     */
+    public ProcessLock(MemorySegment segment, long offset) {
+        this.segment = segment;
+        this.offset = offset;
+    }
+
+    /**
+     * Acquires the lock.
+     *
+     * @param timeoutNanos how long to wait; negative waits forever
+     * @param abandon checked while waiting: when it holds, the wait ends as timed out (for a
+     *     closed queue)
+     * @return how it was acquired, or {@link Acquired#TIMED_OUT}
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public Acquired acquire(long timeoutNanos, BooleanSupplier abandon) throws InterruptedException {
+        long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
+        if (timeoutNanos < 0) {
+            local.lockInterruptibly();
+        } else if (!local.tryLock(timeoutNanos, TimeUnit.NANOSECONDS)) {
+            return Acquired.TIMED_OUT;
+        }
+        boolean acquired = false;
+        try {
+            while (true) {
+                if (INT.compareAndSet(segment, offset, 0, PID)) {
+                    acquired = true;
+                    return Acquired.NORMALLY;
+                }
+                int owner = (int) INT.getVolatile(segment, offset);
+                if (owner != 0 && !isAlive(owner) && INT.compareAndSet(segment, offset, owner, PID)) {
+                    acquired = true;
+                    return Acquired.RECOVERED;
+                }
+                if (abandon.getAsBoolean()) {
+                    return Acquired.TIMED_OUT;
+                }
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return Acquired.TIMED_OUT;
+                }
+                SharedWait.await(segment, offset + 4, offset + 8,
+                        () -> (int) INT.getVolatile(segment, offset) == 0 || abandon.getAsBoolean(),
+                        Math.min(remaining, LIVENESS_SLICE_NANOS));
+            }
+        } finally {
+            if (!acquired) {
+                local.unlock();
+            }
+        }
+    }
+
+    /** Releases the lock held by this thread. */
+    public void release() {
+        if (!local.isHeldByCurrentThread()) {
+            throw new IllegalMonitorStateException("the lock is not held by this thread");
+        }
+        INT.setVolatile(segment, offset, 0);
+        local.unlock();
+        SharedWait.signalAll(segment, offset + 4, offset + 8);
+    }
+
+    /** Wakes every waiter, so that it re-checks its abandon condition. */
+    public void wakeAll() {
+        SharedWait.signalAll(segment, offset + 4, offset + 8);
+    }
+
+    /**
+     * The pid of the process holding the lock, or 0.
+     *
+     * @return a pid or 0
+     */
+    public int owner() {
+        return (int) INT.getVolatile(segment, offset);
+    }
+
+    /**
+     * Whether the process exists and is not a zombie.
+     *
+     * @param pid a process id
+     * @return {@code true} if it is running
+     */
+    public static boolean isAlive(int pid) {
+        if (pid == PID) {
+            return true;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"), StandardCharsets.US_ASCII);
+            int close = stat.lastIndexOf(')');
+            char state = close >= 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
+            return state != 'Z' && state != 'X';
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        }
+    }
+}
