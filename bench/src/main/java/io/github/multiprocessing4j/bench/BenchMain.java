@@ -45,7 +45,7 @@ public final class BenchMain implements Callable<Integer> {
     /** Runs one Java trial in this JVM and prints its measurement lines. */
     @Command(name = "trial", description = "one Java trial, printing name=value lines (used by compare)")
     static final class Trial implements Callable<Integer> {
-        @Parameters(index = "0", description = "start, pool, apply, map or primes")
+        @Parameters(index = "0", description = "start, pool, apply, map, primes or queue")
         String group;
 
         @Parameters(index = "1", arity = "0..1", description = "variant, for start: aot or noaot")
@@ -56,6 +56,7 @@ public final class BenchMain implements Callable<Integer> {
             switch (group) {
                 case "start" -> StartTrial.run(!"noaot".equals(variant));
                 case "pool", "apply", "map", "primes" -> PoolTrial.run(group);
+                case "queue" -> QueueTrial.run();
                 default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown group " + group);
             }
             return 0;
@@ -79,13 +80,13 @@ public final class BenchMain implements Callable<Integer> {
                 description = "items per map at each chunk size, both sides (default ${DEFAULT-VALUE})")
         int mapN;
 
-        @Parameters(arity = "0..*", description = "groups to run: start, pool, apply, map, primes (default: all)")
+        @Parameters(arity = "0..*", description = "groups to run: start, pool, apply, map, primes, queue (default: all)")
         List<String> groups = new ArrayList<>();
 
         @Override
         public Integer call() throws Exception {
             if (groups.isEmpty()) {
-                groups = List.of("start", "pool", "apply", "map", "primes");
+                groups = List.of("start", "pool", "apply", "map", "primes", "queue");
             }
             Files.createDirectories(out);
             Optional<PythonPeer> python = PythonPeer.prepare(pythonBench.toAbsolutePath(), out.toAbsolutePath());
@@ -110,6 +111,7 @@ public final class BenchMain implements Callable<Integer> {
                     case "apply" -> apply(report, python);
                     case "map" -> map(report, python);
                     case "primes" -> primes(report, python);
+                    case "queue" -> queue(report, python);
                     default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown group " + group);
                 }
                 String table = report.markdown();
@@ -185,6 +187,14 @@ public final class BenchMain implements Callable<Integer> {
                 report.row("map of x+1 over " + mapN + " ints, chunk size " + cs + " (tasks/s)", "map.cs" + cs,
                         "map.spawn.cs" + cs, true);
             }
+        }
+
+        private void queue(Report report, Optional<PythonPeer> python) throws Exception {
+            alternate("queue", report, python, new String[] {"queue"}, Map.of(), 900, "queue", "spawn", "queue");
+            report.row("queue, 1 producer process -> parent, small ints (items/s)", "queue.int",
+                    "queue.spawn.queue.int", true);
+            report.row("queue, 1 KiB byte arrays (items/s)", "queue.1KiB", "queue.spawn.queue.1KiB", true);
+            report.row("queue, 1 MiB byte arrays (MB/s)", "queue.1MiB.MBps", "queue.spawn.queue.1MiB.MBps", true);
         }
 
         private void primes(Report report, Optional<PythonPeer> python) throws Exception {
