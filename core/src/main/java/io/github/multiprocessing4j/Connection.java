@@ -115,7 +115,11 @@ public final class Connection<T> implements AutoCloseable, java.io.Serializable 
     @SuppressWarnings("unchecked")
     public T recv() throws InterruptedException {
         Bytes bytes = new Bytes(256);
-        return (T) decode(in().take(bytes, -1), bytes);
+        int tag = in().take(bytes, -1);
+        if (tag < 0) {
+            throw new IllegalStateException("the connection is closed");
+        }
+        return (T) decode(tag, bytes);
     }
 
     /**

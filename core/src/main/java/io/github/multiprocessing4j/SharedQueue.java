@@ -174,7 +174,9 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
     @Override
     public E take() throws InterruptedException {
         Bytes bytes = new Bytes(256);
-        core.take(bytes, -1);
+        if (core.take(bytes, -1) < 0) {
+            throw new IllegalStateException("the queue is closed");
+        }
         return decode(bytes);
     }
 
