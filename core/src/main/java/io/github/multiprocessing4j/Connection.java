@@ -172,29 +172,16 @@ public final class Connection<T> implements AutoCloseable, java.io.Serializable 
     /**
      * Waits up to {@code timeout} for a message to receive. Python's {@code poll(timeout)}.
      *
-     * @param timeout how long to wait; zero checks and returns at once
+     * @param timeout how long to wait; zero checks and returns at once (it polls as
+     *     {@link #waitAny} does)
      * @return {@code true} if a message is waiting, or the connection is closed (so that a
      *     receive would not block)
      * @throws InterruptedException if interrupted while waiting
      */
     public boolean poll(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
         in(); // the sending end of a one-way pipe cannot poll
-        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
-        long park = 20_000;
-        while (true) {
-            if (isReady()) {
-                return true;
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            LockSupport.parkNanos(Math.min(park, left));
-            park = Math.min(park * 2, MAX_POLL_PARK_NANOS);
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
-        }
+        return !waitAny(List.of(this), timeout).isEmpty();
     }
 
     /** A receive would not block: data waiting, or closed. */

@@ -42,6 +42,25 @@ abstract class QueueContract {
     static final class NotSerializable {
     }
 
+    /**
+     * Starts a thread that takes from {@code queue} and completes {@code outcome} with what the
+     * take threw (or null); returns once the thread is about to take.
+     */
+    static Thread startTaker(SharedQueue<?> queue, CompletableFuture<Throwable> outcome) throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
+        Thread taker = Thread.ofPlatform().start(() -> {
+            started.countDown();
+            try {
+                queue.take();
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        });
+        started.await();
+        return taker;
+    }
+
     @Test
     void aWorkerPutsAndTheParentTakesInOrder() throws Exception {
         SharedQueue<Integer> queue = context.queue();
@@ -117,18 +136,8 @@ abstract class QueueContract {
         long t0 = System.nanoTime();
         assertThat(queue.poll(50, TimeUnit.MILLISECONDS)).isNull();
         assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(50));
-        CountDownLatch started = new CountDownLatch(1);
         CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-        Thread taker = Thread.ofPlatform().start(() -> {
-            started.countDown();
-            try {
-                queue.take();
-                outcome.complete(null);
-            } catch (Throwable t) {
-                outcome.complete(t);
-            }
-        });
-        started.await();
+        Thread taker = startTaker(queue, outcome);
         taker.interrupt();
         assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
         queue.put(7); // nothing was taken by the interrupted call
@@ -168,18 +177,8 @@ abstract class QueueContract {
     @Test
     void closeWakesABlockedTakerWithAClearError() throws Exception {
         SharedQueue<Integer> queue = context.queue();
-        CountDownLatch started = new CountDownLatch(1);
         CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-        Thread.ofPlatform().start(() -> {
-            started.countDown();
-            try {
-                queue.take();
-                outcome.complete(null);
-            } catch (Throwable t) {
-                outcome.complete(t);
-            }
-        });
-        started.await();
+        startTaker(queue, outcome);
         queue.close();
         assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");

@@ -161,12 +161,8 @@ final class PoolTrial {
             ns.add(n);
         }
         long t0 = System.nanoTime();
-        long serialSum = 0;
-        for (int n : ns) {
-            serialSum += sumPrimes(n);
-        }
+        check(serialSum(ns));
         double serial = (System.nanoTime() - t0) / 1e9;
-        check(serialSum);
         Measurement.emit("primes.serial", serial, "s");
         try (Context context = context()) {
             long t1 = System.nanoTime();
@@ -193,17 +189,21 @@ final class PoolTrial {
                 check(pool.map(PoolTrial::sumPrimes, ns).stream().mapToLong(Long::longValue).sum());
                 double hotPool = (System.nanoTime() - t3) / 1e9;
                 long t4 = System.nanoTime();
-                long hotSum = 0;
-                for (int n : ns) {
-                    hotSum += sumPrimes(n);
-                }
+                check(serialSum(ns));
                 double hotSerial = (System.nanoTime() - t4) / 1e9;
-                check(hotSum);
                 Measurement.emit("primes.serial_jit_warm", hotSerial, "s");
                 Measurement.emit("primes.pool2map_jit_warm", hotPool, "s");
                 Measurement.emit("primes.speedup_jit_warm", hotSerial / hotPool, "x");
             }
         }
+    }
+
+    private static long serialSum(List<Integer> ns) {
+        long sum = 0;
+        for (int n : ns) {
+            sum += sumPrimes(n);
+        }
+        return sum;
     }
 
     private static void check(long sum) {
