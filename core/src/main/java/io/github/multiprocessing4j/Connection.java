@@ -2,6 +2,7 @@ package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.codec.Bytes;
 import io.github.multiprocessing4j.internal.codec.Codecs;
+import io.github.multiprocessing4j.internal.codec.SpareBytes;
 import io.github.multiprocessing4j.internal.ipc.QueueCore;
 import io.github.multiprocessing4j.internal.pool.Wire;
 import io.github.multiprocessing4j.spi.Codec;
@@ -39,6 +40,7 @@ public final class Connection<T> implements AutoCloseable, java.io.Serializable 
     private final transient QueueCore incoming;
     private final transient QueueCore outgoing;
     private final transient Codec codec;
+    private final transient SpareBytes buffers = new SpareBytes();
 
     Connection(QueueCore incoming, QueueCore outgoing, Codec codec) {
         this.incoming = incoming;
@@ -73,9 +75,13 @@ public final class Connection<T> implements AutoCloseable, java.io.Serializable 
      * @throws InterruptedException if interrupted while waiting for room (nothing was sent)
      */
     public void send(T message) throws InterruptedException {
-        Bytes bytes = new Bytes(64);
-        Wire.writeValue(bytes, message, codec, "message");
-        out().put((byte) 0, bytes.array(), bytes.size(), -1);
+        Bytes bytes = buffers.take();
+        try {
+            Wire.writeValue(bytes, message, codec, "message");
+            out().put((byte) 0, bytes.array(), bytes.size(), -1);
+        } finally {
+            buffers.recycle(bytes);
+        }
     }
 
     /**
@@ -114,12 +120,16 @@ public final class Connection<T> implements AutoCloseable, java.io.Serializable 
      */
     @SuppressWarnings("unchecked")
     public T recv() throws InterruptedException {
-        Bytes bytes = new Bytes(256);
-        int tag = in().take(bytes, -1);
-        if (tag < 0) {
-            throw new IllegalStateException("the connection is closed");
+        Bytes bytes = buffers.take();
+        try {
+            int tag = in().take(bytes, -1);
+            if (tag < 0) {
+                throw new IllegalStateException("the connection is closed");
+            }
+            return (T) decode(tag, bytes);
+        } finally {
+            buffers.recycle(bytes);
         }
-        return (T) decode(tag, bytes);
     }
 
     /**
@@ -133,12 +143,16 @@ public final class Connection<T> implements AutoCloseable, java.io.Serializable 
      */
     @SuppressWarnings("unchecked")
     public T recv(Duration timeout) throws InterruptedException, TimeoutException {
-        Bytes bytes = new Bytes(256);
-        int tag = in().take(bytes, Math.max(0, timeout.toNanos()));
-        if (tag < 0) {
-            throw new TimeoutException("no message within " + timeout);
+        Bytes bytes = buffers.take();
+        try {
+            int tag = in().take(bytes, Math.max(0, timeout.toNanos()));
+            if (tag < 0) {
+                throw new TimeoutException("no message within " + timeout);
+            }
+            return (T) decode(tag, bytes);
+        } finally {
+            buffers.recycle(bytes);
         }
-        return (T) decode(tag, bytes);
     }
 
     /**
@@ -150,11 +164,16 @@ public final class Connection<T> implements AutoCloseable, java.io.Serializable 
      * @throws InterruptedException if interrupted while waiting
      */
     public byte[] recvBytes() throws InterruptedException {
-        Bytes bytes = new Bytes(256);
-        if (in().take(bytes, -1) != QueueCore.RAW) {
-            throw new IllegalStateException("the next message was sent with send(), not sendBytes(); it was consumed");
+        Bytes bytes = buffers.take();
+        try {
+            if (in().take(bytes, -1) != QueueCore.RAW) {
+                throw new IllegalStateException(
+                        "the next message was sent with send(), not sendBytes(); it was consumed");
+            }
+            return bytes.toByteArray();
+        } finally {
+            buffers.recycle(bytes);
         }
-        return bytes.toByteArray();
     }
 
     private Object decode(int tag, Bytes bytes) {

@@ -2,6 +2,7 @@ package io.github.multiprocessing4j;
 
 import io.github.multiprocessing4j.internal.codec.Bytes;
 import io.github.multiprocessing4j.internal.codec.Codecs;
+import io.github.multiprocessing4j.internal.codec.SpareBytes;
 import io.github.multiprocessing4j.internal.context.SharedObjects;
 import io.github.multiprocessing4j.internal.ipc.QueueCore;
 import io.github.multiprocessing4j.internal.pool.Wire;
@@ -72,6 +73,7 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
 
     private final transient QueueCore core;
     private final transient Codec codec;
+    private final transient SpareBytes buffers = new SpareBytes();
 
     static {
         SharedObjects.install(new SharedObjects.Factory() {
@@ -119,7 +121,11 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
     @Override
     public void put(E e) throws InterruptedException {
         Bytes bytes = encode(e);
-        core.put((byte) 0, bytes.array(), bytes.size(), -1);
+        try {
+            core.put((byte) 0, bytes.array(), bytes.size(), -1);
+        } finally {
+            buffers.recycle(bytes);
+        }
     }
 
     /**
@@ -133,7 +139,11 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
     @Override
     public boolean offer(E e, long timeout, TimeUnit unit) throws InterruptedException {
         Bytes bytes = encode(e);
-        return core.put((byte) 0, bytes.array(), bytes.size(), Math.max(0, unit.toNanos(timeout)));
+        try {
+            return core.put((byte) 0, bytes.array(), bytes.size(), Math.max(0, unit.toNanos(timeout)));
+        } finally {
+            buffers.recycle(bytes);
+        }
     }
 
     /**
@@ -152,13 +162,20 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             return false;
+        } finally {
+            buffers.recycle(bytes);
         }
     }
 
     private Bytes encode(E e) {
         Objects.requireNonNull(e, "a shared queue does not hold null elements");
-        Bytes bytes = new Bytes(64);
-        Wire.writeValue(bytes, e, codec, "element");
+        Bytes bytes = buffers.take();
+        try {
+            Wire.writeValue(bytes, e, codec, "element");
+        } catch (RuntimeException | Error ex) {
+            buffers.recycle(bytes);
+            throw ex;
+        }
         return bytes;
     }
 
@@ -173,11 +190,21 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
      */
     @Override
     public E take() throws InterruptedException {
-        Bytes bytes = new Bytes(256);
-        if (core.take(bytes, -1) < 0) {
+        E element = take(-1);
+        if (element == null) {
             throw new IllegalStateException("the queue is closed");
         }
-        return decode(bytes);
+        return element;
+    }
+
+    /** Takes one element, or null on timeout; the buffer is reused from message to message. */
+    private E take(long timeoutNanos) throws InterruptedException {
+        Bytes bytes = buffers.take();
+        try {
+            return core.take(bytes, timeoutNanos) < 0 ? null : decode(bytes);
+        } finally {
+            buffers.recycle(bytes);
+        }
     }
 
     /**
@@ -188,8 +215,7 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
      */
     @Override
     public E poll(long timeout, TimeUnit unit) throws InterruptedException {
-        Bytes bytes = new Bytes(256);
-        return core.take(bytes, Math.max(0, unit.toNanos(timeout))) < 0 ? null : decode(bytes);
+        return take(Math.max(0, unit.toNanos(timeout)));
     }
 
     /**

@@ -190,11 +190,46 @@ public final class BenchMain implements Callable<Integer> {
         }
 
         private void queue(Report report, Optional<PythonPeer> python) throws Exception {
-            alternate("queue", report, python, new String[] {"queue"}, Map.of(), 900, "queue", "spawn", "queue");
-            report.row("queue, 1 producer process -> parent, small ints (items/s)", "queue.int",
-                    "queue.spawn.queue.int", true);
-            report.row("queue, 1 KiB byte arrays (items/s)", "queue.1KiB", "queue.spawn.queue.1KiB", true);
-            report.row("queue, 1 MiB byte arrays (MB/s)", "queue.1MiB.MBps", "queue.spawn.queue.1MiB.MBps", true);
+            for (int rep = 1; rep <= reps; rep++) {
+                System.out.println("queue: trial " + rep + "/" + reps);
+                report.add(JavaTrialRunner.run("queue"), "java:");
+                if (python.isPresent()) {
+                    for (String kind : List.of("queue", "simplequeue", "pipe")) {
+                        report.add(python.get().trial(Map.of(), 900, "queue", "spawn", kind), "python:");
+                    }
+                    report.add(python.get().trial(Map.of(), 300, "pingpong", "spawn"), "python:");
+                }
+            }
+            for (String[] size : new String[][] {{"int", "small ints", "items/s"}, {"1KiB", "1 KiB byte arrays", "items/s"},
+                    {"1MiB", "1 MiB byte arrays", "MB/s"}}) {
+                String unit = size[2].equals("MB/s") ? ".MBps" : "";
+                String label = size[1] + " (" + size[2] + ")";
+                String queue = "queue." + size[0];
+                report.row("1 producer process -> parent, " + label + ", first round vs mp.Queue", queue + unit,
+                        "queue.spawn.queue." + size[0] + unit, true);
+                report.row("  same, JIT-warm steady state vs mp.Queue", queue + ".warm" + unit,
+                        "queue.spawn.queue." + size[0] + unit, true);
+                report.row("  same, JIT-warm steady state vs mp.SimpleQueue", queue + ".warm" + unit,
+                        "queue.spawn.simplequeue." + size[0] + unit, true);
+                report.row("  Pipe send/recv, first round vs mp.Pipe", "pipe." + size[0] + unit,
+                        "queue.spawn.pipe." + size[0] + unit, true);
+                report.row("  Pipe send/recv, JIT-warm vs mp.Pipe", "pipe." + size[0] + ".warm" + unit,
+                        "queue.spawn.pipe." + size[0] + unit, true);
+                report.row("  2 producer + 2 consumer processes, first round", "queue2x2." + size[0] + unit, null, true);
+                report.row("  2 producer + 2 consumer processes, JIT-warm", "queue2x2." + size[0] + ".warm" + unit, null,
+                        true);
+                report.row("  bare shared-memory ring (the machine's limit), JIT-warm", "ring." + size[0] + ".warm" + unit,
+                        null, true);
+                report.row("  queue steady state as a share of the bare ring (%)", queue + ".warm_of_ring", null, true);
+            }
+            report.row("one-way latency through a queue, p50 (us)", "queue.latency.one_way_p50", null, false);
+            report.row("one-way latency through a queue, p99 (us)", "queue.latency.one_way_p99", null, false);
+            report.row("queue round trip (put, take, put back, take), p50 (us)", "queue.latency.rtt_p50", null, false);
+            report.row("queue round trip, p99 (us)", "queue.latency.rtt_p99", null, false);
+            report.row("1-byte pipe ping-pong round trip, p50 (us)", "pingpong.pipe_rtt_p50",
+                    "pingpong.spawn.pipe_rtt_p50", false);
+            report.row("1-byte pipe ping-pong round trip, p99 (us)", "pingpong.pipe_rtt_p99",
+                    "pingpong.spawn.pipe_rtt_p99", false);
         }
 
         private void primes(Report report, Optional<PythonPeer> python) throws Exception {

@@ -3,13 +3,13 @@ package io.github.multiprocessing4j.internal.ipc;
 import static io.github.multiprocessing4j.internal.ipc.RingDescriptor.CAPACITY_OFFSET;
 import static io.github.multiprocessing4j.internal.ipc.RingDescriptor.CLOSED_OFFSET;
 import static io.github.multiprocessing4j.internal.ipc.RingDescriptor.DATA_SEQ_OFFSET;
-import static io.github.multiprocessing4j.internal.ipc.RingDescriptor.DATA_WAITERS_OFFSET;
+import static io.github.multiprocessing4j.internal.ipc.RingDescriptor.DATA_SLEEPERS_OFFSET;
 import static io.github.multiprocessing4j.internal.ipc.RingDescriptor.HEADER_LENGTH;
 import static io.github.multiprocessing4j.internal.ipc.RingDescriptor.HEAD_OFFSET;
 import static io.github.multiprocessing4j.internal.ipc.RingDescriptor.MAGIC;
 import static io.github.multiprocessing4j.internal.ipc.RingDescriptor.MAGIC_OFFSET;
 import static io.github.multiprocessing4j.internal.ipc.RingDescriptor.SPACE_SEQ_OFFSET;
-import static io.github.multiprocessing4j.internal.ipc.RingDescriptor.SPACE_WAITERS_OFFSET;
+import static io.github.multiprocessing4j.internal.ipc.RingDescriptor.SPACE_SLEEPERS_OFFSET;
 import static io.github.multiprocessing4j.internal.ipc.RingDescriptor.TAIL_OFFSET;
 import static io.github.multiprocessing4j.internal.ipc.RingDescriptor.VERSION;
 import static io.github.multiprocessing4j.internal.ipc.RingDescriptor.VERSION_OFFSET;
@@ -45,6 +45,14 @@ public final class ByteRing {
     private final MemorySegment data;
     private final int capacity;
     private final int mask;
+    /**
+     * The producer's last reading of {@code head}: a lower bound of the real one (it only grows),
+     * so room computed from it is never overestimated, and the consumer's cache line is read only
+     * when the cached room runs out. Guarded by the callers' serialization of producers.
+     */
+    private long cachedHead;
+    /** The consumer's last reading of {@code tail}, a lower bound; guarded like {@link #cachedHead}. */
+    private long cachedTail;
 
     private ByteRing(MemorySegment segment) {
         this.segment = segment;
@@ -103,8 +111,8 @@ public final class ByteRing {
     /** Marks the ring closed and wakes both sides. Idempotent. */
     public void close() {
         INT.setVolatile(segment, CLOSED_OFFSET, 1);
-        SharedWait.signalAll(segment, DATA_SEQ_OFFSET, DATA_WAITERS_OFFSET);
-        SharedWait.signalAll(segment, SPACE_SEQ_OFFSET, SPACE_WAITERS_OFFSET);
+        SharedWait.signalAll(segment, DATA_SEQ_OFFSET, DATA_SLEEPERS_OFFSET);
+        SharedWait.signalAll(segment, SPACE_SEQ_OFFSET, SPACE_SLEEPERS_OFFSET);
     }
 
     /**
@@ -143,7 +151,7 @@ public final class ByteRing {
             throw new RingClosedException();
         }
         long tail = (long) LONG.getOpaque(segment, TAIL_OFFSET);
-        if (free(tail) >= 4L + length) {
+        if (room(tail, 4L + length)) {
             // the common case: the whole frame fits, one publication
             putInt(tail, length);
             copyIn(src, offset, tail + 4, length);
@@ -190,8 +198,8 @@ public final class ByteRing {
         if (isClosed()) {
             throw new RingClosedException();
         }
-        if (free(tail) < needed) {
-            SharedWait.await(segment, SPACE_SEQ_OFFSET, SPACE_WAITERS_OFFSET,
+        if (!room(tail, needed)) {
+            SharedWait.await(segment, SPACE_SEQ_OFFSET, SPACE_SLEEPERS_OFFSET,
                     () -> free(tail) >= needed || isClosed(), timeoutNanos);
             if (isClosed()) {
                 throw new RingClosedException();
@@ -211,9 +219,18 @@ public final class ByteRing {
         return capacity - (tail - (long) LONG.getAcquire(segment, HEAD_OFFSET));
     }
 
+    /** Whether {@code needed} bytes are free after {@code tail}; reads {@code head} only if the cache says no. */
+    private boolean room(long tail, long needed) {
+        if (capacity - (tail - cachedHead) >= needed) {
+            return true;
+        }
+        cachedHead = (long) LONG.getAcquire(segment, HEAD_OFFSET);
+        return capacity - (tail - cachedHead) >= needed;
+    }
+
     private long awaitRoom(long tail, int needed) throws InterruptedException {
         if (free(tail) < needed) {
-            SharedWait.await(segment, SPACE_SEQ_OFFSET, SPACE_WAITERS_OFFSET,
+            SharedWait.await(segment, SPACE_SEQ_OFFSET, SPACE_SLEEPERS_OFFSET,
                     () -> free(tail) >= needed || isClosed(), -1);
         }
         if (isClosed()) {
@@ -224,7 +241,7 @@ public final class ByteRing {
 
     private void publish(long tail) {
         LONG.setRelease(segment, TAIL_OFFSET, tail);
-        SharedWait.signalAll(segment, DATA_SEQ_OFFSET, DATA_WAITERS_OFFSET);
+        SharedWait.signalAll(segment, DATA_SEQ_OFFSET, DATA_SLEEPERS_OFFSET);
     }
 
     private void putInt(long position, int value) {
@@ -282,7 +299,7 @@ public final class ByteRing {
         int done = 0;
         while (done < length) {
             awaitData(head, 1, -1);
-            long available = (long) LONG.getAcquire(segment, TAIL_OFFSET) - head;
+            long available = cachedTail - head;
             int chunk = (int) Math.min(length - done, available);
             copyOut(head, into.array(), at + done, chunk);
             head += chunk;
@@ -295,13 +312,47 @@ public final class ByteRing {
         return true;
     }
 
+    /**
+     * Reads the next record written by {@link #writeRecord}: appends its payload to {@code into}
+     * (not cleared) and returns its tag.
+     *
+     * @param into the buffer the payload is appended to
+     * @param timeoutNanos how long to wait for a record; negative waits forever
+     * @return the record's tag (0..255), or -1 if none arrived before the timeout
+     * @throws RingClosedException if the ring is closed and every published record has been read
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public int readRecord(Bytes into, long timeoutNanos) throws InterruptedException {
+        long head = (long) LONG.getOpaque(segment, HEAD_OFFSET);
+        if (cachedTail - head < 5 && !awaitData(head, 5, timeoutNanos)) {
+            return -1;
+        }
+        int length = getInt(head) - 1;
+        if (length < 0 || length > capacity - 5) {
+            throw new IllegalStateException("corrupt ring: record length " + (length + 1));
+        }
+        if (cachedTail - head < 5L + length) {
+            awaitData(head, 5 + length, -1); // records are published whole: this does not wait
+        }
+        int tag = data.get(ValueLayout.JAVA_BYTE, (head + 4) & mask) & 0xFF;
+        int at = into.reserve(length);
+        copyOut(head + 5, into.array(), at, length);
+        release(head + 5 + length);
+        return tag;
+    }
+
     private boolean awaitData(long head, int needed, long timeoutNanos) throws InterruptedException {
-        if ((long) LONG.getAcquire(segment, TAIL_OFFSET) - head >= needed) {
+        if (cachedTail - head >= needed) {
             return true;
         }
-        boolean ready = SharedWait.await(segment, DATA_SEQ_OFFSET, DATA_WAITERS_OFFSET,
+        cachedTail = (long) LONG.getAcquire(segment, TAIL_OFFSET);
+        if (cachedTail - head >= needed) {
+            return true;
+        }
+        boolean ready = SharedWait.await(segment, DATA_SEQ_OFFSET, DATA_SLEEPERS_OFFSET,
                 () -> (long) LONG.getAcquire(segment, TAIL_OFFSET) - head >= needed || isClosed(), timeoutNanos);
-        if ((long) LONG.getAcquire(segment, TAIL_OFFSET) - head >= needed) {
+        cachedTail = (long) LONG.getAcquire(segment, TAIL_OFFSET);
+        if (cachedTail - head >= needed) {
             return true;
         }
         if (isClosed()) {
@@ -312,7 +363,7 @@ public final class ByteRing {
 
     private void release(long head) {
         LONG.setRelease(segment, HEAD_OFFSET, head);
-        SharedWait.signalAll(segment, SPACE_SEQ_OFFSET, SPACE_WAITERS_OFFSET);
+        SharedWait.signalAll(segment, SPACE_SEQ_OFFSET, SPACE_SLEEPERS_OFFSET);
     }
 
     private int getInt(long position) {

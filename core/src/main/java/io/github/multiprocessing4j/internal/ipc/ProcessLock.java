@@ -9,19 +9,21 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
  * A mutual-exclusion lock between processes that survives the death of its holder.
  *
  * <p>Three 32-bit words in shared memory: the owner's pid (0 when free), and the event counter
- * and waiter count of a {@link SharedWait}. Acquiring is a CAS from 0 to this process's pid;
- * releasing stores 0 and wakes sleepers. Within one JVM a {@link ReentrantLock} lets one thread
- * at a time compete, so the pid identifies the holder. A waiter sleeps in the kernel in slices of
- * at most {@link #LIVENESS_SLICE_NANOS}; after each it checks that the holder process still
- * exists (and is not a zombie), and takes the lock over from a dead holder: the acquisition then
- * reports {@link Acquired#RECOVERED} so the caller can repair what the dead holder left half done.
+ * and sleepers flag of a {@link SharedWait}. Acquiring is a CAS from 0 to this process's pid;
+ * releasing stores 0 and wakes sleepers. Threads of one JVM compete on the same word (the pid
+ * then says "this process", and the object remembers which of its threads holds it); an
+ * uncontended acquire and release is one CAS and one volatile store. A waiter spins briefly,
+ * then sleeps in the kernel in slices of at most {@link #LIVENESS_SLICE_NANOS}; when the lock
+ * stayed held for a whole slice it checks that the holder process still exists (and is not a
+ * zombie), and takes the lock over from a dead holder: the acquisition then reports
+ * {@link Acquired#RECOVERED} so the caller can repair what the dead holder left half done. The
+ * lock is not reentrant.
  *
  * <p>A pid reused by an unrelated process while the lock is held by a dead one keeps the lock
  * held; Linux reuses pids only after the whole pid range, which makes this rare.
@@ -30,7 +32,7 @@ public final class ProcessLock {
 
     /** How often a waiter checks that the holder is alive. */
     public static final long LIVENESS_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    /** Bytes the lock occupies: owner, event counter, waiters. */
+    /** Bytes the lock occupies: owner, event counter, sleepers flag. */
     public static final long LENGTH = 12;
 
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
@@ -48,7 +50,11 @@ public final class ProcessLock {
 
     private final MemorySegment segment;
     private final long offset;
-    private final ReentrantLock local = new ReentrantLock();
+    /**
+     * The thread of this JVM that holds the lock, or null. Read only to check that a releasing
+     * thread is the holder: a thread always sees its own last write, so a plain field suffices.
+     */
+    private Thread holder;
 
     /**
      * A lock over {@code LENGTH} bytes at {@code offset} of {@code segment} (zeroed: free).
@@ -71,50 +77,62 @@ public final class ProcessLock {
      * @throws InterruptedException if interrupted while waiting
      */
     public Acquired acquire(long timeoutNanos, BooleanSupplier abandon) throws InterruptedException {
-        long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
-        if (timeoutNanos < 0) {
-            local.lockInterruptibly();
-        } else if (!local.tryLock(timeoutNanos, TimeUnit.NANOSECONDS)) {
-            return Acquired.TIMED_OUT;
+        Thread self = Thread.currentThread();
+        if (holder == self) {
+            throw new IllegalStateException("the lock is already held by this thread (it is not reentrant)");
         }
-        boolean acquired = false;
-        try {
-            while (true) {
-                if (INT.compareAndSet(segment, offset, 0, PID)) {
-                    acquired = true;
-                    return Acquired.NORMALLY;
-                }
+        long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
+        boolean checkHolder = false;
+        while (true) {
+            if (INT.compareAndSet(segment, offset, 0, PID)) {
+                holder = self;
+                return Acquired.NORMALLY;
+            }
+            if (checkHolder) {
+                // the lock stayed held for a whole slice: is its holder still there?
                 int owner = (int) INT.getVolatile(segment, offset);
-                if (owner != 0 && !isAlive(owner) && INT.compareAndSet(segment, offset, owner, PID)) {
-                    acquired = true;
+                if (owner != 0 && owner != PID && !isAlive(owner) && INT.compareAndSet(segment, offset, owner, PID)) {
+                    holder = self;
                     return Acquired.RECOVERED;
                 }
-                if (abandon.getAsBoolean()) {
-                    return Acquired.TIMED_OUT;
-                }
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    return Acquired.TIMED_OUT;
-                }
-                SharedWait.await(segment, offset + 4, offset + 8,
-                        () -> (int) INT.getVolatile(segment, offset) == 0 || abandon.getAsBoolean(),
-                        Math.min(remaining, LIVENESS_SLICE_NANOS));
             }
-        } finally {
-            if (!acquired) {
-                local.unlock();
+            if (abandon.getAsBoolean()) {
+                return Acquired.TIMED_OUT;
             }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return Acquired.TIMED_OUT;
+            }
+            checkHolder = !SharedWait.await(segment, offset + 4, offset + 8, () -> isFreeOr(abandon),
+                    Math.min(remaining, LIVENESS_SLICE_NANOS));
         }
     }
 
-    /** Releases the lock held by this thread. */
+    private boolean isFreeOr(BooleanSupplier abandon) {
+        return (int) INT.getVolatile(segment, offset) == 0 || abandon.getAsBoolean();
+    }
+
+    /**
+     * Releases the lock held by this thread.
+     *
+     * @throws IllegalMonitorStateException if this thread does not hold it
+     */
     public void release() {
-        if (!local.isHeldByCurrentThread()) {
+        if (holder != Thread.currentThread()) {
             throw new IllegalMonitorStateException("the lock is not held by this thread");
         }
+        holder = null;
         INT.setVolatile(segment, offset, 0);
-        local.unlock();
         SharedWait.signalAll(segment, offset + 4, offset + 8);
+    }
+
+    /**
+     * Whether the calling thread holds the lock.
+     *
+     * @return {@code true} if it does
+     */
+    public boolean isHeldByCurrentThread() {
+        return holder == Thread.currentThread();
     }
 
     /** Wakes every waiter, so that it re-checks its abandon condition. */

@@ -8,6 +8,9 @@ import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * A multi-producer, multi-consumer queue of byte messages in one shared-memory file, safe against
@@ -19,10 +22,12 @@ import java.util.concurrent.ConcurrentHashMap;
  *    0 magic (long), version, max items, ring capacity (ints)
  *   64 put lock ({@link ProcessLock})
  *  128 take lock
- *  192 items (long); its event counter and waiters (producers wait for room in a bounded queue)
- *  256 unfinished tasks (long); its event counter and waiters (join)
+ *  192 messages put (long, written by producers); the event counter and sleepers flag of producers
+ *      waiting for room in a bounded queue
+ *  256 unfinished tasks (long); its event counter and sleepers flag (join)
  *  320 message in progress (int): a producer has written part of a multi-record message
  *  384 closed (int)
+ *  448 messages taken (long, written by consumers)
  * 4096 the {@link ByteRing}
  * </pre>
  *
@@ -42,8 +47,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>A consumer waiting for the rest of a message whose producer died drops the partial
  *       message and goes on.</li>
  * </ul>
- * The item count and unfinished-task count are adjusted right after a message is published or
- * taken; a death between the two (a few instructions) leaves them off by one.
+ * The put and take counts (their difference is the size) and the unfinished-task count are
+ * adjusted right after a message is published or taken; a death between the two (a few
+ * instructions) leaves them off by one. Each count is written by one side only, under its lock, so
+ * producers and consumers do not fight over a cache line.
  *
  * <p>Instances are thread-safe. One instance per file and JVM: {@link #attach} returns the same
  * object for the same path.
@@ -60,17 +67,18 @@ public final class QueueCore implements AutoCloseable {
     public static final byte RAW = 8;
 
     static final long MAGIC = 0x55455551344A504DL; // "MPJ4QUEU"
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final long PUT_LOCK = 64;
     static final long TAKE_LOCK = 128;
-    static final long ITEMS = 192;
+    static final long PUTS = 192;
     static final long ITEMS_SEQ = 200;
-    static final long ITEMS_WAITERS = 204;
+    static final long ITEMS_SLEEPERS = 204;
     static final long UNFINISHED = 256;
     static final long UNFINISHED_SEQ = 264;
-    static final long UNFINISHED_WAITERS = 268;
+    static final long UNFINISHED_SLEEPERS = 268;
     static final long IN_PROGRESS = 320;
     static final long CLOSED = 384;
+    static final long TAKES = 448;
     static final long RING = 4096;
 
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
@@ -85,9 +93,11 @@ public final class QueueCore implements AutoCloseable {
     private final int maxItems;
     private final int maxRecord;
     /** Threads of this JVM inside an operation; the mapping is released when the last leaves a closed queue. */
-    private int users;
-    private boolean closing;
-    private volatile boolean released;
+    private final AtomicInteger users = new AtomicInteger();
+    private volatile boolean closing;
+    private final AtomicBoolean released = new AtomicBoolean();
+    private final BooleanSupplier closed = this::isClosed;
+    private final BooleanSupplier drained = this::closedAndDrained;
 
     private QueueCore(SharedRegion region) {
         this.region = region;
@@ -181,7 +191,7 @@ public final class QueueCore implements AutoCloseable {
     public long size() {
         enter();
         try {
-            return Math.max(0, (long) LONG.getVolatile(segment, ITEMS));
+            return Math.max(0, items());
         } finally {
             exit();
         }
@@ -207,7 +217,17 @@ public final class QueueCore implements AutoCloseable {
      * @return {@code true} once closed
      */
     public boolean isClosed() {
-        return released || (int) INT.getVolatile(segment, CLOSED) != 0;
+        return released.get() || (int) INT.getVolatile(segment, CLOSED) != 0;
+    }
+
+    private boolean closedAndDrained() {
+        return isClosed() && !ring.hasData();
+    }
+
+    /** Messages put and not taken: puts minus takes. */
+    private long items() {
+        long takes = (long) LONG.getAcquire(segment, TAKES);
+        return (long) LONG.getAcquire(segment, PUTS) - takes;
     }
 
     /**
@@ -224,26 +244,24 @@ public final class QueueCore implements AutoCloseable {
         }
     }
 
+    // Dekker-style with close(): a thread counts itself in, then checks closing; close() sets
+    // closing, then checks the count. Whoever sees the other's write last releases the mapping.
     private void enter() {
-        synchronized (this) {
-            if (!closing) {
-                users++;
-                return;
-            }
+        users.incrementAndGet();
+        if (closing) {
+            exit();
+            throw new QueueClosedException();
         }
-        throw new QueueClosedException();
     }
 
     private void exit() {
-        boolean release;
-        synchronized (this) {
-            users--;
-            release = closing && users == 0 && !released;
-            if (release) {
-                released = true;
-            }
+        if (users.decrementAndGet() == 0 && closing) {
+            release();
         }
-        if (release) {
+    }
+
+    private void release() {
+        if (released.compareAndSet(false, true)) {
             ATTACHED.remove(region.path(), this);
             region.close();
         }
@@ -276,7 +294,7 @@ public final class QueueCore implements AutoCloseable {
     private boolean put0(byte tag, byte[] message, int length, long timeoutNanos) throws InterruptedException {
         long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
         requireOpen();
-        ProcessLock.Acquired acquired = putLock.acquire(timeoutNanos, this::isClosed);
+        ProcessLock.Acquired acquired = putLock.acquire(timeoutNanos, closed);
         if (acquired == ProcessLock.Acquired.TIMED_OUT) {
             requireOpen();
             return false;
@@ -287,11 +305,11 @@ public final class QueueCore implements AutoCloseable {
                 ring.writeRecord(ABORT, message, 0, 0, -1);
                 INT.setVolatile(segment, IN_PROGRESS, 0);
             }
-            if (maxItems != Integer.MAX_VALUE && (long) LONG.getVolatile(segment, ITEMS) >= maxItems) {
-                SharedWait.await(segment, ITEMS_SEQ, ITEMS_WAITERS,
-                        () -> (long) LONG.getVolatile(segment, ITEMS) < maxItems || isClosed(), remaining(deadline));
+            if (maxItems != Integer.MAX_VALUE && items() >= maxItems) {
+                SharedWait.await(segment, ITEMS_SEQ, ITEMS_SLEEPERS, () -> items() < maxItems || isClosed(),
+                        remaining(deadline));
                 requireOpen();
-                if ((long) LONG.getVolatile(segment, ITEMS) >= maxItems) {
+                if (items() >= maxItems) {
                     return false;
                 }
             }
@@ -307,7 +325,7 @@ public final class QueueCore implements AutoCloseable {
                 LONG.getAndAdd(segment, UNFINISHED, -1L);
                 return false;
             }
-            LONG.getAndAdd(segment, ITEMS, 1L);
+            LONG.setRelease(segment, PUTS, (long) LONG.getOpaque(segment, PUTS) + 1); // only producers write it
             return true;
         } catch (RingClosedException e) {
             throw new QueueClosedException();
@@ -370,20 +388,21 @@ public final class QueueCore implements AutoCloseable {
         if (isClosed() && !ring.hasData()) {
             throw new QueueClosedException();
         }
-        ProcessLock.Acquired acquired = takeLock.acquire(timeoutNanos, () -> isClosed() && !ring.hasData());
+        ProcessLock.Acquired acquired = takeLock.acquire(timeoutNanos, drained);
         if (acquired == ProcessLock.Acquired.TIMED_OUT) {
             if (isClosed() && !ring.hasData()) {
                 throw new QueueClosedException();
             }
             return -1;
         }
-        Bytes record = new Bytes(256);
         try {
             into.clear();
             boolean inMessage = false;
             while (true) {
                 long wait = inMessage ? ProcessLock.LIVENESS_SLICE_NANOS : remaining(deadline);
-                if (!ring.read(record, wait)) {
+                int before = into.size();
+                int tag = ring.readRecord(into, wait); // appends the payload
+                if (tag < 0) {
                     if (!inMessage) {
                         return -1;
                     }
@@ -393,22 +412,25 @@ public final class QueueCore implements AutoCloseable {
                     }
                     continue;
                 }
-                byte tag = record.array()[0];
                 if ((tag & ABORT) != 0) {
                     into.clear();
                     inMessage = false;
                     continue;
                 }
                 if ((tag & FIRST) != 0) {
-                    into.clear();
+                    if (before > 0) {
+                        into.truncate(moveToFront(into, before)); // a new message: drop what came before it
+                    }
                     inMessage = true;
                 } else if (!inMessage) {
-                    continue; // the rest of a message whose start a dead consumer took
+                    into.truncate(before); // the rest of a message whose start a dead consumer took
+                    continue;
                 }
-                into.write(record.array(), 1, record.size() - 1);
                 if ((tag & LAST) != 0) {
-                    LONG.getAndAdd(segment, ITEMS, -1L);
-                    SharedWait.signalAll(segment, ITEMS_SEQ, ITEMS_WAITERS);
+                    LONG.setRelease(segment, TAKES, (long) LONG.getOpaque(segment, TAKES) + 1); // only consumers write it
+                    if (maxItems != Integer.MAX_VALUE) {
+                        SharedWait.signalAll(segment, ITEMS_SEQ, ITEMS_SLEEPERS);
+                    }
                     return tag & RAW;
                 }
             }
@@ -417,6 +439,13 @@ public final class QueueCore implements AutoCloseable {
         } finally {
             takeLock.release();
         }
+    }
+
+    /** Moves the bytes after {@code from} to the front of {@code bytes}; returns how many there are. */
+    private static int moveToFront(Bytes bytes, int from) {
+        int length = bytes.size() - from;
+        System.arraycopy(bytes.array(), from, bytes.array(), 0, length);
+        return length;
     }
 
     /** Whether the producer that was writing a multi-record message is gone. */
@@ -449,7 +478,7 @@ public final class QueueCore implements AutoCloseable {
             }
             if (LONG.compareAndSet(segment, UNFINISHED, current, current - 1)) {
                 if (current == 1) {
-                    SharedWait.signalAll(segment, UNFINISHED_SEQ, UNFINISHED_WAITERS);
+                    SharedWait.signalAll(segment, UNFINISHED_SEQ, UNFINISHED_SLEEPERS);
                 }
                 return;
             }
@@ -474,7 +503,7 @@ public final class QueueCore implements AutoCloseable {
     }
 
     private boolean join0(long timeoutNanos) throws InterruptedException {
-        SharedWait.await(segment, UNFINISHED_SEQ, UNFINISHED_WAITERS,
+        SharedWait.await(segment, UNFINISHED_SEQ, UNFINISHED_SLEEPERS,
                 () -> (long) LONG.getVolatile(segment, UNFINISHED) <= 0 || isClosed(), timeoutNanos);
         if ((long) LONG.getVolatile(segment, UNFINISHED) <= 0) {
             return true;
@@ -499,7 +528,6 @@ public final class QueueCore implements AutoCloseable {
      */
     @Override
     public void close() {
-        boolean release;
         synchronized (this) {
             if (closing) {
                 return;
@@ -508,17 +536,12 @@ public final class QueueCore implements AutoCloseable {
             ring.close();
             putLock.wakeAll();
             takeLock.wakeAll();
-            SharedWait.signalAll(segment, ITEMS_SEQ, ITEMS_WAITERS);
-            SharedWait.signalAll(segment, UNFINISHED_SEQ, UNFINISHED_WAITERS);
+            SharedWait.signalAll(segment, ITEMS_SEQ, ITEMS_SLEEPERS);
+            SharedWait.signalAll(segment, UNFINISHED_SEQ, UNFINISHED_SLEEPERS);
             closing = true;
-            release = users == 0;
-            if (release) {
-                released = true;
-            }
         }
-        if (release) {
-            ATTACHED.remove(region.path(), this);
-            region.close();
+        if (users.get() == 0) {
+            release();
         }
     }
 }

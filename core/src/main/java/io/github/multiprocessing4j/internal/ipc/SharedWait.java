@@ -15,13 +15,15 @@ import java.util.function.BooleanSupplier;
  *
  * <h2>Protocol</h2>
  * Each waitable condition has two 32-bit words in shared memory: an event counter {@code seq}
- * (the futex word) and a count of {@code waiters}. A waiter increments {@code waiters}, reads
- * {@code seq}, checks its condition, and if it does not hold sleeps in {@code futex_wait(seq)};
- * a signaller changes the state, then, only if {@code waiters} is non-zero, increments {@code seq}
- * and calls {@code futex_wake}. All accesses are volatile (sequentially consistent), so either
- * the waiter sees the new state or the signaller sees the waiter; and a wake between the waiter's
- * read of {@code seq} and its sleep changes {@code seq}, so the kernel refuses to sleep. No wake-up
- * is lost and an idle waiter costs nothing.
+ * (the futex word) and a {@code sleepers} flag. Before every sleep a waiter sets {@code sleepers}
+ * to 1, reads {@code seq}, checks its condition, and if it does not hold sleeps in
+ * {@code futex_wait(seq)}. A signaller changes the state, then, only if it swaps {@code sleepers}
+ * from 1 to 0, increments {@code seq} and wakes every sleeper ({@code futex_wake}). All accesses
+ * are volatile (sequentially consistent), so either the waiter sees the new state or the
+ * signaller sees the flag; and a wake between the waiter's read of {@code seq} and its sleep
+ * changes {@code seq}, so the kernel refuses to sleep. No wake-up is lost, an idle waiter costs
+ * nothing, and a stream of signals to a sleeper that is still waking up makes one system call,
+ * not one each: whoever goes back to sleep sets the flag again first.
  *
  * <h2>Threads</h2>
  * A platform thread sleeps in the kernel itself, in slices of {@link #SLICE_NANOS} so that an
@@ -31,8 +33,8 @@ import java.util.function.BooleanSupplier;
  * precedes every sleep, since cross-process hand-offs are often a few microseconds apart.
  *
  * <h2>Crashes</h2>
- * A process that dies while waiting leaves {@code waiters} too high; signallers then make a few
- * needless system calls, which is harmless. Without Linux futexes (another OS), waiters poll with
+ * A process that dies while waiting leaves {@code sleepers} set; the next signaller then makes one
+ * needless system call, which is harmless. Without Linux futexes (another OS), waiters poll with
  * exponential back-off up to a millisecond.
  */
 public final class SharedWait {
@@ -59,13 +61,13 @@ public final class SharedWait {
      *
      * @param segment the segment holding the two words
      * @param seqOffset offset of the event counter (4-byte aligned)
-     * @param waitersOffset offset of the waiter count (4-byte aligned)
+     * @param sleepersOffset offset of the sleepers flag (4-byte aligned)
      * @param ready the condition, re-evaluated after every wake-up
      * @param timeoutNanos how long to wait; negative waits forever
      * @return {@code true} if the condition holds, {@code false} on timeout
      * @throws InterruptedException if the thread is interrupted while waiting
      */
-    public static boolean await(MemorySegment segment, long seqOffset, long waitersOffset, BooleanSupplier ready,
+    public static boolean await(MemorySegment segment, long seqOffset, long sleepersOffset, BooleanSupplier ready,
             long timeoutNanos) throws InterruptedException {
         if (ready.getAsBoolean()) {
             return true;
@@ -77,22 +79,18 @@ public final class SharedWait {
                 return true;
             }
         }
-        INT.getAndAdd(segment, waitersOffset, 1);
-        try {
-            if (Thread.currentThread().isVirtual() && Linux.AVAILABLE) {
-                return awaitVirtual(segment, seqOffset, ready, deadline);
-            }
-            return awaitPlatform(segment, seqOffset, ready, deadline);
-        } finally {
-            INT.getAndAdd(segment, waitersOffset, -1);
+        if (Thread.currentThread().isVirtual() && Linux.AVAILABLE) {
+            return awaitVirtual(segment, seqOffset, sleepersOffset, ready, deadline);
         }
+        return awaitPlatform(segment, seqOffset, sleepersOffset, ready, deadline);
     }
 
-    private static boolean awaitPlatform(MemorySegment segment, long seqOffset, BooleanSupplier ready, long deadline)
-            throws InterruptedException {
+    private static boolean awaitPlatform(MemorySegment segment, long seqOffset, long sleepersOffset,
+            BooleanSupplier ready, long deadline) throws InterruptedException {
         long address = segment.address() + seqOffset;
         long backoff = 1_000;
         while (true) {
+            INT.setVolatile(segment, sleepersOffset, 1);
             int seq = (int) INT.getVolatile(segment, seqOffset);
             if (ready.getAsBoolean()) {
                 return true;
@@ -113,21 +111,26 @@ public final class SharedWait {
         }
     }
 
-    private static boolean awaitVirtual(MemorySegment segment, long seqOffset, BooleanSupplier ready, long deadline)
-            throws InterruptedException {
+    private static boolean awaitVirtual(MemorySegment segment, long seqOffset, long sleepersOffset,
+            BooleanSupplier ready, long deadline) throws InterruptedException {
         Key key = new Key(segment.address() + seqOffset);
         Thread self = Thread.currentThread();
         Watcher watcher = WATCHERS.compute(key, (k, existing) -> {
             Watcher w = existing != null && existing.add(self) ? existing : null;
             if (w == null) {
-                w = new Watcher(segment, seqOffset, k);
+                w = new Watcher(segment, seqOffset, sleepersOffset, k);
                 w.add(self);
                 w.start();
             }
             return w;
         });
         try {
-            while (!ready.getAsBoolean()) {
+            while (true) {
+                // the flag makes the next signal bump seq, which the watcher turns into an unpark
+                INT.setVolatile(segment, sleepersOffset, 1);
+                if (ready.getAsBoolean()) {
+                    return true;
+                }
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
                 }
@@ -137,7 +140,6 @@ public final class SharedWait {
                 }
                 LockSupport.parkNanos(Math.min(remaining, SLICE_NANOS));
             }
-            return true;
         } finally {
             watcher.remove(self);
         }
@@ -149,11 +151,11 @@ public final class SharedWait {
      *
      * @param segment the segment holding the two words
      * @param seqOffset offset of the event counter
-     * @param waitersOffset offset of the waiter count
+     * @param sleepersOffset offset of the sleepers flag
      */
-    public static void signalAll(MemorySegment segment, long seqOffset, long waitersOffset) {
+    public static void signalAll(MemorySegment segment, long seqOffset, long sleepersOffset) {
         VarHandle.fullFence();
-        if ((int) INT.getVolatile(segment, waitersOffset) != 0) {
+        if ((int) INT.getVolatile(segment, sleepersOffset) != 0 && (int) INT.getAndSet(segment, sleepersOffset, 0) != 0) {
             INT.getAndAdd(segment, seqOffset, 1);
             if (Linux.AVAILABLE) {
                 Linux.futexWake(segment.address() + seqOffset, Integer.MAX_VALUE);
@@ -168,15 +170,17 @@ public final class SharedWait {
     private static final class Watcher implements Runnable {
         private final MemorySegment segment;
         private final long seqOffset;
+        private final long sleepersOffset;
         private final Key key;
         private final Set<Thread> waiting = ConcurrentHashMap.newKeySet();
         /** The counter when this watcher last looked; read before any waiter checks its condition. */
         private int lastSeq;
         private boolean retired;
 
-        Watcher(MemorySegment segment, long seqOffset, Key key) {
+        Watcher(MemorySegment segment, long seqOffset, long sleepersOffset, Key key) {
             this.segment = segment;
             this.seqOffset = seqOffset;
+            this.sleepersOffset = sleepersOffset;
             this.key = key;
             this.lastSeq = (int) INT.getVolatile(segment, seqOffset);
         }
@@ -215,6 +219,7 @@ public final class SharedWait {
         public void run() {
             long address = segment.address() + seqOffset;
             while (!(waiting.isEmpty() && retireIfIdle())) {
+                INT.setVolatile(segment, sleepersOffset, 1);
                 int seq = (int) INT.getVolatile(segment, seqOffset);
                 if (seq == lastSeq) {
                     Linux.futexWait(address, seq, SLICE_NANOS);
