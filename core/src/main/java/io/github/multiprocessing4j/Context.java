@@ -121,6 +121,139 @@ public interface Context extends AutoCloseable {
     <T> Pipe<T> pipe(boolean duplex);
 
     /**
+     * A new lock shared between processes: Python's {@code Lock()}. Not reentrant.
+     *
+     * @return the lock, removed when this context closes
+     * @throws IllegalStateException if the context is closed
+     */
+    SharedLock lock();
+
+    /**
+     * A new reentrant lock shared between processes: Python's {@code RLock()}.
+     *
+     * @return the lock, removed when this context closes
+     * @throws IllegalStateException if the context is closed
+     */
+    SharedLock reentrantLock();
+
+    /**
+     * A new semaphore: Python's {@code Semaphore(permits)}.
+     *
+     * @param permits the initial permits, at least 0
+     * @return the semaphore, removed when this context closes
+     * @throws IllegalArgumentException if {@code permits} is negative
+     * @throws IllegalStateException if the context is closed
+     */
+    SharedSemaphore semaphore(int permits);
+
+    /**
+     * A new semaphore that rejects releases beyond its initial permits: Python's
+     * {@code BoundedSemaphore(permits)}.
+     *
+     * @param permits the initial (and most) permits, at least 0
+     * @return the semaphore, removed when this context closes
+     * @throws IllegalArgumentException if {@code permits} is negative
+     * @throws IllegalStateException if the context is closed
+     */
+    SharedSemaphore boundedSemaphore(int permits);
+
+    /**
+     * A new event, initially clear: Python's {@code Event()}.
+     *
+     * @return the event, removed when this context closes
+     * @throws IllegalStateException if the context is closed
+     */
+    SharedEvent event();
+
+    /**
+     * A new barrier: Python's {@code Barrier(parties)}.
+     *
+     * @param parties how many must arrive for it to open, at least 1
+     * @return the barrier, removed when this context closes
+     * @throws IllegalArgumentException if {@code parties} is less than 1
+     * @throws IllegalStateException if the context is closed
+     */
+    SharedBarrier barrier(int parties);
+
+    /**
+     * A new shared long: Python's {@code Value('q', initial)}.
+     *
+     * @param initial its value
+     * @return the value, removed when this context closes
+     * @throws IllegalStateException if the context is closed
+     */
+    SharedLong sharedLong(long initial);
+
+    /**
+     * A new shared int: Python's {@code Value('i', initial)}.
+     *
+     * @param initial its value
+     * @return the value, removed when this context closes
+     * @throws IllegalStateException if the context is closed
+     */
+    SharedInt sharedInt(int initial);
+
+    /**
+     * A new shared double: Python's {@code Value('d', initial)}.
+     *
+     * @param initial its value
+     * @return the value, removed when this context closes
+     * @throws IllegalStateException if the context is closed
+     */
+    SharedDouble sharedDouble(double initial);
+
+    /**
+     * A new shared array of longs, all zero: Python's {@code Array('q', length)}.
+     *
+     * @param length its length, at least 0
+     * @return the array, removed when this context closes
+     * @throws IllegalArgumentException if {@code length} is negative
+     * @throws IllegalStateException if the context is closed
+     */
+    SharedLongArray longArray(int length);
+
+    /**
+     * A new shared array of ints, all zero: Python's {@code Array('i', length)}.
+     *
+     * @param length its length, at least 0
+     * @return the array, removed when this context closes
+     * @throws IllegalArgumentException if {@code length} is negative
+     * @throws IllegalStateException if the context is closed
+     */
+    SharedIntArray intArray(int length);
+
+    /**
+     * A new shared array of doubles, all zero: Python's {@code Array('d', length)}.
+     *
+     * @param length its length, at least 0
+     * @return the array, removed when this context closes
+     * @throws IllegalArgumentException if {@code length} is negative
+     * @throws IllegalStateException if the context is closed
+     */
+    SharedDoubleArray doubleArray(int length);
+
+    /**
+     * A new shared array of bytes, all zero: Python's {@code Array('b', length)} and
+     * {@code RawArray}.
+     *
+     * @param length its length, at least 0
+     * @return the array, removed when this context closes
+     * @throws IllegalArgumentException if {@code length} is negative
+     * @throws IllegalStateException if the context is closed
+     */
+    SharedByteArray byteArray(int length);
+
+    /**
+     * A new named block of shared memory, zeroed: Python's {@code SharedMemory(create=True, size=bytes)}.
+     *
+     * @param bytes its size, at least 1
+     * @return the block, owned by this process and removed when this context closes
+     * @throws IllegalArgumentException if {@code bytes} is less than 1
+     * @throws IllegalStateException if the context is closed
+     */
+    SharedMemory sharedMemory(long bytes);
+
+    /**
      * The workers of this context that were started and are still running. Python's
      * {@code active_children()}.
      *

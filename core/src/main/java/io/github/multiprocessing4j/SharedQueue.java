@@ -3,7 +3,6 @@ package io.github.multiprocessing4j;
 import io.github.multiprocessing4j.internal.codec.Bytes;
 import io.github.multiprocessing4j.internal.codec.Codecs;
 import io.github.multiprocessing4j.internal.codec.SpareBytes;
-import io.github.multiprocessing4j.internal.context.SharedObjects;
 import io.github.multiprocessing4j.internal.ipc.QueueCore;
 import io.github.multiprocessing4j.internal.pool.Wire;
 import io.github.multiprocessing4j.spi.Codec;
@@ -74,22 +73,6 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
     private final transient QueueCore core;
     private final transient Codec codec;
     private final transient SpareBytes buffers = new SpareBytes();
-
-    static {
-        SharedObjects.install(new SharedObjects.Factory() {
-            @Override
-            public <E> SharedQueue<E> queue(QueueCore core, Codec codec, boolean joinable) {
-                return joinable ? new JoinableQueue<>(core, codec) : new SharedQueue<>(core, codec);
-            }
-
-            @Override
-            public <T> Pipe<T> pipe(QueueCore toFirst, QueueCore toSecond, Codec codec) {
-                return toSecond == null
-                        ? new Pipe<>(new Connection<>(toFirst, null, codec), new Connection<>(null, toFirst, codec))
-                        : new Pipe<>(new Connection<>(toFirst, toSecond, codec), new Connection<>(toSecond, toFirst, codec));
-            }
-        });
-    }
 
     SharedQueue(QueueCore core, Codec codec) {
         this.core = core;

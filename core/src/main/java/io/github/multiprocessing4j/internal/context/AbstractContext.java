@@ -3,6 +3,18 @@ package io.github.multiprocessing4j.internal.context;
 import io.github.multiprocessing4j.Context;
 import io.github.multiprocessing4j.JoinableQueue;
 import io.github.multiprocessing4j.Pipe;
+import io.github.multiprocessing4j.SharedBarrier;
+import io.github.multiprocessing4j.SharedByteArray;
+import io.github.multiprocessing4j.SharedDouble;
+import io.github.multiprocessing4j.SharedDoubleArray;
+import io.github.multiprocessing4j.SharedEvent;
+import io.github.multiprocessing4j.SharedInt;
+import io.github.multiprocessing4j.SharedIntArray;
+import io.github.multiprocessing4j.SharedLock;
+import io.github.multiprocessing4j.SharedLong;
+import io.github.multiprocessing4j.SharedLongArray;
+import io.github.multiprocessing4j.SharedMemory;
+import io.github.multiprocessing4j.SharedSemaphore;
 import io.github.multiprocessing4j.SharedQueue;
 import io.github.multiprocessing4j.internal.ipc.QueueCore;
 import io.github.multiprocessing4j.spi.Codec;
@@ -121,6 +133,83 @@ abstract class AbstractContext implements Context {
             sharedObjects.add(toSecond);
         }
         return SharedObjects.factory().pipe(toFirst, toSecond, codec());
+    }
+
+    @Override
+    public final SharedLock lock() {
+        return sync(SharedLock.class, 0, false, "a lock");
+    }
+
+    @Override
+    public final SharedLock reentrantLock() {
+        return sync(SharedLock.class, 1, false, "a lock");
+    }
+
+    @Override
+    public final SharedSemaphore semaphore(int permits) {
+        return sync(SharedSemaphore.class, permits, false, "a semaphore");
+    }
+
+    @Override
+    public final SharedSemaphore boundedSemaphore(int permits) {
+        return sync(SharedSemaphore.class, permits, true, "a semaphore");
+    }
+
+    @Override
+    public final SharedEvent event() {
+        return sync(SharedEvent.class, 0, false, "an event");
+    }
+
+    @Override
+    public final SharedBarrier barrier(int parties) {
+        return sync(SharedBarrier.class, parties, false, "a barrier");
+    }
+
+    @Override
+    public final SharedLong sharedLong(long initial) {
+        return sync(SharedLong.class, initial, false, "a shared value");
+    }
+
+    @Override
+    public final SharedInt sharedInt(int initial) {
+        return sync(SharedInt.class, initial, false, "a shared value");
+    }
+
+    @Override
+    public final SharedDouble sharedDouble(double initial) {
+        return sync(SharedDouble.class, Double.doubleToRawLongBits(initial), false, "a shared value");
+    }
+
+    @Override
+    public final SharedLongArray longArray(int length) {
+        return sync(SharedLongArray.class, length, false, "a shared array");
+    }
+
+    @Override
+    public final SharedIntArray intArray(int length) {
+        return sync(SharedIntArray.class, length, false, "a shared array");
+    }
+
+    @Override
+    public final SharedDoubleArray doubleArray(int length) {
+        return sync(SharedDoubleArray.class, length, false, "a shared array");
+    }
+
+    @Override
+    public final SharedByteArray byteArray(int length) {
+        return sync(SharedByteArray.class, length, false, "a shared array");
+    }
+
+    @Override
+    public final SharedMemory sharedMemory(long bytes) {
+        return sync(SharedMemory.class, bytes, false, "shared memory");
+    }
+
+    private <T extends AutoCloseable> T sync(Class<T> type, long parameter, boolean bounded, String what) {
+        requireOpen(what);
+        T created = SharedObjects.factory().sync(type, parameter, bounded);
+        sharedObjects.add(created);
+        return created;
     }
 
     @Override

@@ -6,8 +6,8 @@ import io.github.multiprocessing4j.internal.ipc.QueueCore;
 import io.github.multiprocessing4j.spi.Codec;
 
 /**
- * Lets the contexts create the public shared-object types, whose constructors are not public:
- * {@link SharedQueue} installs the factory when it is initialized.
+ * Lets the contexts create the public shared-object types, whose constructors are not public: a
+ * package-private class of the API package installs the factory when it is initialized.
  */
 public final class SharedObjects {
 
@@ -34,7 +34,23 @@ public final class SharedObjects {
          * @return the pipe
          */
         <T> Pipe<T> pipe(QueueCore toFirst, QueueCore toSecond, Codec codec);
+
+        /**
+         * A new lock, semaphore, event, barrier, shared value, array or shared memory block.
+         *
+         * @param <T> the public type
+         * @param type the public type, such as {@code SharedLock.class}
+         * @param parameter its parameter: reentrant (1 or 0) for a lock, permits for a
+         *     semaphore, parties for a barrier, the initial value (a double's raw bits) for a
+         *     value, the length of an array, the size of a memory block; ignored otherwise
+         * @param bounded whether a semaphore is bounded
+         * @return the object, owned by this process
+         */
+        <T extends AutoCloseable> T sync(Class<T> type, long parameter, boolean bounded);
     }
+
+    /** The package-private API class that installs the factory. */
+    private static final String FACTORY_CLASS = "io.github.multiprocessing4j.SharedObjectFactory";
 
     private static volatile Factory factory;
 
@@ -56,9 +72,9 @@ public final class SharedObjects {
         Factory f = factory;
         if (f == null) {
             try {
-                Class.forName(SharedQueue.class.getName(), true, SharedQueue.class.getClassLoader());
+                Class.forName(FACTORY_CLASS, true, SharedQueue.class.getClassLoader());
             } catch (ClassNotFoundException e) {
-                throw new IllegalStateException("cannot happen: SharedQueue is part of this library", e);
+                throw new IllegalStateException("cannot happen: " + FACTORY_CLASS + " is part of this library", e);
             }
             f = factory;
         }

@@ -88,8 +88,8 @@ public final class ProcessLock {
                 holder = self;
                 return Acquired.NORMALLY;
             }
-            if (checkHolder) {
-                // the lock stayed held for a whole slice: is its holder still there?
+            if (checkHolder || timeoutNanos == 0) {
+                // the lock stayed held for a whole slice (or this is a try): is its holder still there?
                 int owner = (int) INT.getVolatile(segment, offset);
                 if (owner != 0 && owner != PID && !isAlive(owner) && INT.compareAndSet(segment, offset, owner, PID)) {
                     holder = self;

@@ -52,8 +52,11 @@ public final class SharedWait {
     private SharedWait() {
     }
 
-    /** Identifies one condition: a futex word's native address. */
-    private record Key(long address) {
+    /**
+     * Identifies one condition: a futex word's native address within one mapping (an address can
+     * be reused by a later mapping once a region is closed).
+     */
+    private record Key(MemorySegment.Scope scope, long address) {
     }
 
     /**
@@ -113,7 +116,7 @@ public final class SharedWait {
 
     private static boolean awaitVirtual(MemorySegment segment, long seqOffset, long sleepersOffset,
             BooleanSupplier ready, long deadline) throws InterruptedException {
-        Key key = new Key(segment.address() + seqOffset);
+        Key key = new Key(segment.scope(), segment.address() + seqOffset);
         Thread self = Thread.currentThread();
         Watcher watcher = WATCHERS.compute(key, (k, existing) -> {
             Watcher w = existing != null && existing.add(self) ? existing : null;
@@ -217,6 +220,19 @@ public final class SharedWait {
 
         @Override
         public void run() {
+            try {
+                watch();
+            } catch (IllegalStateException closed) {
+                // the region was closed under us: retire, and let every waiter find out itself
+                WATCHERS.compute(key, (k, w) -> {
+                    retired = true;
+                    return w == this ? null : w;
+                });
+                waiting.forEach(LockSupport::unpark);
+            }
+        }
+
+        private void watch() {
             long address = segment.address() + seqOffset;
             while (!(waiting.isEmpty() && retireIfIdle())) {
                 INT.setVolatile(segment, sleepersOffset, 1);
