@@ -81,6 +81,22 @@ public interface Context extends AutoCloseable {
     <E> SharedQueue<E> queue(int capacity);
 
     /**
+     * A new queue bounded by elements and by bytes: it holds at most {@code capacity} elements
+     * and keeps at most {@code maxBytes} of encoded elements in shared memory (rounded up to a
+     * power of two; the default is 1 MiB). An element larger than a quarter of that is not
+     * refused: it streams through in pieces as consumers make room, and its put blocks until
+     * then.
+     *
+     * @param <E> the element type
+     * @param capacity the most elements held, at least 1 ({@link Integer#MAX_VALUE}: no bound)
+     * @param maxBytes the most bytes held, at least 4096, at most 1 GiB
+     * @return the queue
+     * @throws IllegalArgumentException if a bound is out of range
+     * @throws IllegalStateException if the context is closed
+     */
+    <E> SharedQueue<E> queue(int capacity, int maxBytes);
+
+    /**
      * A new unbounded joinable queue: Python's {@code JoinableQueue()}.
      *
      * @param <E> the element type

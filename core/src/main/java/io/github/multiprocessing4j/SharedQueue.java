@@ -112,7 +112,9 @@ public sealed class SharedQueue<E> extends AbstractQueue<E> implements BlockingQ
     }
 
     /**
-     * Puts an element if there is room within the timeout.
+     * Puts an element if there is room within the timeout. An element larger than a quarter of
+     * the queue's bytes goes in pieces: once its first piece is in, the put finishes the element
+     * as consumers make room, even past the timeout, so that no half element is ever left.
      *
      * @return {@code false} if the timeout elapsed first (nothing was put)
      * @throws NullPointerException if {@code e} is null

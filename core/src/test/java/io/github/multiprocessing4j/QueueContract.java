@@ -62,6 +62,28 @@ abstract class QueueContract {
     }
 
     @Test
+    void aQueueBoundedByBytesBlocksAProducerAndStillCarriesLargerElements() throws Exception {
+        SharedQueue<byte[]> queue = context.queue(Integer.MAX_VALUE, 5_000); // rounded up to 8 KiB
+        int held = 0;
+        while (queue.offer(new byte[1_000], 20, TimeUnit.MILLISECONDS)) {
+            held++;
+            assertThat(held).as("the byte bound holds").isLessThanOrEqualTo(8);
+        }
+        assertThat(held).as("1 KB elements in 8 KiB").isGreaterThanOrEqualTo(6);
+        assertThat(queue.size()).isEqualTo(held);
+        // an element larger than the whole bound streams through as a consumer takes
+        WorkerProcess producer = context.process(() -> queue.put(new byte[100_000])).start();
+        for (int i = 0; i < held; i++) {
+            assertThat(queue.take()).hasSize(1_000);
+        }
+        assertThat(queue.poll(30, TimeUnit.SECONDS)).hasSize(100_000);
+        producer.join();
+        assertThat(producer.exitCode()).hasValue(0);
+        assertThatThrownBy(() -> context.queue(10, 100)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxBytes: 100");
+    }
+
+    @Test
     void aWorkerPutsAndTheParentTakesInOrder() throws Exception {
         SharedQueue<Integer> queue = context.queue();
         WorkerProcess producer = context.process(() -> {

@@ -45,7 +45,7 @@ public final class BenchMain implements Callable<Integer> {
     /** Runs one Java trial in this JVM and prints its measurement lines. */
     @Command(name = "trial", description = "one Java trial, printing name=value lines (used by compare)")
     static final class Trial implements Callable<Integer> {
-        @Parameters(index = "0", description = "start, pool, apply, map, primes or queue")
+        @Parameters(index = "0", description = "start, pool, apply, map, primes, queue or value")
         String group;
 
         @Parameters(index = "1", arity = "0..1", description = "variant, for start: aot or noaot")
@@ -57,6 +57,7 @@ public final class BenchMain implements Callable<Integer> {
                 case "start" -> StartTrial.run(!"noaot".equals(variant));
                 case "pool", "apply", "map", "primes" -> PoolTrial.run(group);
                 case "queue" -> QueueTrial.run();
+                case "value" -> ValueTrial.run();
                 default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown group " + group);
             }
             return 0;
@@ -80,13 +81,13 @@ public final class BenchMain implements Callable<Integer> {
                 description = "items per map at each chunk size, both sides (default ${DEFAULT-VALUE})")
         int mapN;
 
-        @Parameters(arity = "0..*", description = "groups to run: start, pool, apply, map, primes, queue (default: all)")
+        @Parameters(arity = "0..*", description = "groups to run: start, pool, apply, map, primes, queue, value (default: all)")
         List<String> groups = new ArrayList<>();
 
         @Override
         public Integer call() throws Exception {
             if (groups.isEmpty()) {
-                groups = List.of("start", "pool", "apply", "map", "primes", "queue");
+                groups = List.of("start", "pool", "apply", "map", "primes", "queue", "value");
             }
             Files.createDirectories(out);
             Optional<PythonPeer> python = PythonPeer.prepare(pythonBench.toAbsolutePath(), out.toAbsolutePath());
@@ -112,6 +113,7 @@ public final class BenchMain implements Callable<Integer> {
                     case "map" -> map(report, python);
                     case "primes" -> primes(report, python);
                     case "queue" -> queue(report, python);
+                    case "value" -> value(report, python);
                     default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown group " + group);
                 }
                 String table = report.markdown();
@@ -230,6 +232,21 @@ public final class BenchMain implements Callable<Integer> {
                     "pingpong.spawn.pipe_rtt_p50", false);
             report.row("1-byte pipe ping-pong round trip, p99 (us)", "pingpong.pipe_rtt_p99",
                     "pingpong.spawn.pipe_rtt_p99", false);
+        }
+
+        private void value(Report report, Optional<PythonPeer> python) throws Exception {
+            alternate("value", report, python, new String[] {"value"}, Map.of(), 900, "value", "spawn");
+            report.row("2 processes increment a shared long under its lock, first round (incr/s)", "value.lock",
+                    "value.spawn.lock", true);
+            report.row("  same, JIT-warm steady state (incr/s)", "value.lock.warm", "value.spawn.lock", true);
+            report.row("2 processes, get-then-set without the lock (incr/s)", "value.nolock", "value.spawn.nolock", true);
+            report.row("  updates lost without the lock (%)", "value.nolock.lost_pct", "value.spawn.nolock.lost_pct",
+                    true);
+            report.row("2 processes, atomic incrementAndGet, first round (incr/s)", "value.atomic", "value.spawn.lock",
+                    true);
+            report.row("  same, JIT-warm steady state (incr/s)", "value.atomic.warm", "value.spawn.lock", true);
+            report.row("lock hand-off between processes, p50 (us)", "lock.handoff_p50", null, false);
+            report.row("lock hand-off between processes, p99 (us)", "lock.handoff_p99", null, false);
         }
 
         private void primes(Report report, Optional<PythonPeer> python) throws Exception {

@@ -98,6 +98,18 @@ abstract class AbstractContext implements Context {
     }
 
     @Override
+    public final <E> SharedQueue<E> queue(int capacity, int maxBytes) {
+        if (maxBytes < 4096) {
+            throw new IllegalArgumentException("maxBytes: " + maxBytes + " (expected: at least 4096)");
+        }
+        int ring = Integer.bitCount(maxBytes) == 1 ? maxBytes : Integer.highestOneBit(maxBytes - 1) << 1;
+        if (ring <= 0) {
+            throw new IllegalArgumentException("maxBytes: " + maxBytes + " (expected: at most 1 GiB)");
+        }
+        return queue(capacity, false, ring);
+    }
+
+    @Override
     public final <E> JoinableQueue<E> joinableQueue() {
         return (JoinableQueue<E>) this.<E>queue(Integer.MAX_VALUE, true);
     }
@@ -108,11 +120,15 @@ abstract class AbstractContext implements Context {
     }
 
     private <E> SharedQueue<E> queue(int capacity, boolean joinable) {
+        return queue(capacity, joinable, QUEUE_RING_BYTES);
+    }
+
+    private <E> SharedQueue<E> queue(int capacity, boolean joinable, int ringBytes) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity: " + capacity + " (expected: at least 1)");
         }
         requireOpen("a queue");
-        QueueCore core = QueueCore.create("queue", capacity, QUEUE_RING_BYTES);
+        QueueCore core = QueueCore.create("queue", capacity, ringBytes);
         sharedObjects.add(core);
         return SharedObjects.factory().queue(core, codec(), joinable);
     }
