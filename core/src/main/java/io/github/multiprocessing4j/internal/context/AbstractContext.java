@@ -3,6 +3,8 @@ package io.github.multiprocessing4j.internal.context;
 import io.github.multiprocessing4j.Context;
 import io.github.multiprocessing4j.JoinableQueue;
 import io.github.multiprocessing4j.Pipe;
+import io.github.multiprocessing4j.PoolOptions;
+import io.github.multiprocessing4j.ProcessPool;
 import io.github.multiprocessing4j.SharedBarrier;
 import io.github.multiprocessing4j.SharedByteArray;
 import io.github.multiprocessing4j.SharedDouble;
@@ -14,19 +16,19 @@ import io.github.multiprocessing4j.SharedLock;
 import io.github.multiprocessing4j.SharedLong;
 import io.github.multiprocessing4j.SharedLongArray;
 import io.github.multiprocessing4j.SharedMemory;
-import io.github.multiprocessing4j.SharedSemaphore;
 import io.github.multiprocessing4j.SharedQueue;
-import io.github.multiprocessing4j.internal.ipc.QueueCore;
-import io.github.multiprocessing4j.spi.Codec;
-import io.github.multiprocessing4j.PoolOptions;
-import io.github.multiprocessing4j.ProcessPool;
+import io.github.multiprocessing4j.SharedSemaphore;
 import io.github.multiprocessing4j.WorkerProcess;
-import java.util.Objects;
-import java.util.concurrent.TimeUnit;
+import io.github.multiprocessing4j.internal.ipc.QueueCore;
+import io.github.multiprocessing4j.internal.os.Linux;
+import io.github.multiprocessing4j.spi.Codec;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -44,6 +46,11 @@ abstract class AbstractContext implements Context {
     private final List<AbstractWorker> children = new CopyOnWriteArrayList<>();
     private final List<ProcessPool> pools = new CopyOnWriteArrayList<>();
     private final List<AutoCloseable> sharedObjects = new CopyOnWriteArrayList<>();
+
+    AbstractContext() {
+        // every backend's queues, locks and pools wait on futexes: bind the call before the first wait
+        Linux.prepareFutexInBackground();
+    }
     private final AtomicBoolean closed = new AtomicBoolean();
 
     final void register(AbstractWorker worker) {

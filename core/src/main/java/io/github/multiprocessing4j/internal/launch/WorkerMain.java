@@ -63,10 +63,7 @@ public final class WorkerMain {
                     + args.length + " arguments; this class is started by the library, not by hand");
             System.exit(USAGE);
         }
-        if (Linux.AVAILABLE) {
-            // shared-memory waits need the futex call; bind it while this thread connects
-            Thread.ofPlatform().daemon().name("mp4j-futex-bind").start(Linux::prepareFutex);
-        }
+        Linux.prepareFutexInBackground(); // shared-memory waits need it; bind it while this thread connects
         long parentPid = Long.parseLong(args[2]);
         String name = args[3];
         String deathSignal = System.getProperty(WorkerCommand.DEATH_SIGNAL, "ffm");
