@@ -48,11 +48,16 @@ public final class SharedBarrier implements AutoCloseable, java.io.Serializable 
     private static final long COUNT = LOCK + 64;
     private static final long GENERATION = COUNT + 4;
     private static final long BROKEN = COUNT + 8;
-    /** One more than the generation that {@link #reset()} ended while parties waited in it. */
-    private static final long RESET_OF = COUNT + 12;
     private static final long SEQ = COUNT + 16;
     private static final long SLEEPERS = COUNT + 20;
+    /**
+     * How the last 64 generations ended: bit {@code g & 63} is set if {@link #reset()} ended
+     * generation {@code g} while parties waited in it, clear if it opened. A waiter reads its
+     * generation's bit when it wakes, which is long before 64 more generations pass.
+     */
+    private static final long RESETS = COUNT + 24;
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
 
     private final transient SharedRegion region;
     private final transient MemorySegment segment;
@@ -101,7 +106,7 @@ public final class SharedBarrier implements AutoCloseable, java.io.Serializable 
      * @throws TimeoutException if the timeout elapsed (the barrier breaks)
      */
     public int await(Duration timeout) throws InterruptedException, BrokenBarrierException, TimeoutException {
-        return await0(Math.max(0, timeout.toNanos()));
+        return await0(SharedWait.nanos(timeout));
     }
 
     private int await0(long timeoutNanos) throws InterruptedException, BrokenBarrierException, TimeoutException {
@@ -117,6 +122,7 @@ public final class SharedBarrier implements AutoCloseable, java.io.Serializable 
             index = parties - arrived;
             if (arrived == parties) {
                 INT.setVolatile(segment, COUNT, 0);
+                LONG.getAndBitwiseAnd(segment, RESETS, ~bit(generation));
                 INT.setVolatile(segment, GENERATION, generation + 1);
                 SharedWait.signalAll(segment, SEQ, SLEEPERS);
                 return index;
@@ -134,15 +140,14 @@ public final class SharedBarrier implements AutoCloseable, java.io.Serializable 
             throw e;
         }
         if ((int) INT.getVolatile(segment, GENERATION) != generation) {
-            if ((int) INT.getVolatile(segment, RESET_OF) == generation + 1) {
+            if (wasReset(generation)) {
                 throw new BrokenBarrierException();
             }
             return index;
         }
         if (!opened) {
             breakIfStill(generation);
-            if ((int) INT.getVolatile(segment, GENERATION) != generation && (int) INT.getVolatile(segment, RESET_OF)
-                    != generation + 1) {
+            if ((int) INT.getVolatile(segment, GENERATION) != generation && !wasReset(generation)) {
                 return index; // it opened just as the timeout elapsed
             }
             throw new TimeoutException("the barrier did not open within the timeout (" + numberWaiting() + " of "
@@ -151,12 +156,21 @@ public final class SharedBarrier implements AutoCloseable, java.io.Serializable 
         throw new BrokenBarrierException();
     }
 
+    private static long bit(int generation) {
+        return 1L << (generation & 63);
+    }
+
+    private boolean wasReset(int generation) {
+        return ((long) LONG.getVolatile(segment, RESETS) & bit(generation)) != 0;
+    }
+
     /** Breaks the barrier if it is still in {@code generation} (a waiter gave up). */
     private void breakIfStill(int generation) {
         lockInternal();
         try {
             if ((int) INT.getVolatile(segment, GENERATION) == generation) {
                 INT.setVolatile(segment, BROKEN, 1);
+                INT.setVolatile(segment, COUNT, 0); // its waiters all leave with BrokenBarrierException
                 SharedWait.signalAll(segment, SEQ, SLEEPERS);
             }
         } finally {
@@ -187,6 +201,7 @@ public final class SharedBarrier implements AutoCloseable, java.io.Serializable 
         lockInternal();
         try {
             INT.setVolatile(segment, BROKEN, 1);
+            INT.setVolatile(segment, COUNT, 0);
             SharedWait.signalAll(segment, SEQ, SLEEPERS);
         } finally {
             lock.release();
@@ -202,7 +217,9 @@ public final class SharedBarrier implements AutoCloseable, java.io.Serializable 
         try {
             int generation = (int) INT.getVolatile(segment, GENERATION);
             if ((int) INT.getVolatile(segment, COUNT) > 0) {
-                INT.setVolatile(segment, RESET_OF, generation + 1);
+                LONG.getAndBitwiseOr(segment, RESETS, bit(generation));
+            } else {
+                LONG.getAndBitwiseAnd(segment, RESETS, ~bit(generation));
             }
             INT.setVolatile(segment, COUNT, 0);
             INT.setVolatile(segment, BROKEN, 0);

@@ -33,9 +33,11 @@ import java.util.concurrent.locks.Condition;
  * // producer: lock, stock.incrementAndGet(), ready.signal(), unlock
  * }</pre>
  *
- * <p>{@link #signal()} hands one permit to one waiter, {@link #signalAll()} one to each; a waiter
- * sleeps in the kernel until it takes a permit, its timeout elapses or it is interrupted, and
- * always returns holding the lock again. As with every {@link Condition}, wait in a loop that
+ * <p>{@link #signal()} hands out one permit, {@link #signalAll()} one per waiter; a waiter sleeps
+ * in the kernel until it takes a permit, its timeout elapses or it is interrupted, and always
+ * returns holding the lock again. Waiters are not served in order: a thread that starts waiting
+ * just after a {@code signal()} may take that permit while an earlier waiter sleeps on, which is
+ * one more reason to wait in a loop. As with every {@link Condition}, wait in a loop that
  * re-checks the state. A waiting process that dies keeps counting as a waiter: a later
  * {@code signal()} may be spent on it, so wait with a timeout where processes may die. Calls
  * require the calling thread to hold the lock. Instances are thread-safe.
@@ -45,11 +47,12 @@ public final class SharedCondition implements Condition, java.io.Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    private static final long WAITING = 0;
-    private static final long PERMITS = 4;
+    /** Waiters (high 32 bits) and permits handed to them (low 32 bits), changed together by CAS. */
+    private static final long STATE = 0;
     private static final long SEQ = 8;
     private static final long SLEEPERS = 12;
-    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    private static final long ONE_WAITER = 1L << 32;
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
 
     private final SharedLock lock;
     private final int slot;
@@ -116,7 +119,7 @@ public final class SharedCondition implements Condition, java.io.Serializable {
      * @throws IllegalMonitorStateException if this thread does not hold the lock
      */
     public boolean await(Duration timeout) throws InterruptedException {
-        return awaitNanos0(Math.max(0, timeout.toNanos()));
+        return awaitNanos0(SharedWait.nanos(timeout));
     }
 
     @Override
@@ -126,7 +129,7 @@ public final class SharedCondition implements Condition, java.io.Serializable {
 
     private boolean awaitNanos0(long timeoutNanos) throws InterruptedException {
         lock.requireHeld();
-        INT.getAndAdd(segment, offset + WAITING, 1);
+        LONG.getAndAdd(segment, offset + STATE, ONE_WAITER);
         int holds = lock.releaseFully();
         boolean signalled = false;
         try {
@@ -136,12 +139,12 @@ public final class SharedCondition implements Condition, java.io.Serializable {
             lock.reacquire(holds);
             if (!signalled) {
                 // timed out or interrupted: stop counting as a waiter, and take back a permit that
-                // was handed out for this thread meanwhile (permits never exceed waiters)
-                INT.getAndAdd(segment, offset + WAITING, -1);
+                // was handed out meanwhile if it would now exceed the waiters
                 while (true) {
-                    int permits = (int) INT.getVolatile(segment, offset + PERMITS);
-                    int waiting = (int) INT.getVolatile(segment, offset + WAITING);
-                    if (permits <= waiting || INT.compareAndSet(segment, offset + PERMITS, permits, permits - 1)) {
+                    long state = (long) LONG.getVolatile(segment, offset + STATE);
+                    long waiting = waiting(state) - 1;
+                    long next = waiting << 32 | Math.min(permits(state), waiting);
+                    if (LONG.compareAndSet(segment, offset + STATE, state, next)) {
                         break;
                     }
                 }
@@ -152,15 +155,22 @@ public final class SharedCondition implements Condition, java.io.Serializable {
     /** Takes a permit if there is one; the waiter then stops counting as waiting. */
     private boolean takePermit() {
         while (true) {
-            int permits = (int) INT.getVolatile(segment, offset + PERMITS);
-            if (permits <= 0) {
+            long state = (long) LONG.getVolatile(segment, offset + STATE);
+            if (permits(state) <= 0) {
                 return false;
             }
-            if (INT.compareAndSet(segment, offset + PERMITS, permits, permits - 1)) {
-                INT.getAndAdd(segment, offset + WAITING, -1);
+            if (LONG.compareAndSet(segment, offset + STATE, state, state - ONE_WAITER - 1)) {
                 return true;
             }
         }
+    }
+
+    private static long waiting(long state) {
+        return state >>> 32;
+    }
+
+    private static long permits(long state) {
+        return state & 0xFFFF_FFFFL;
     }
 
     // ------------------------------------------------------------------ signalling
@@ -188,13 +198,12 @@ public final class SharedCondition implements Condition, java.io.Serializable {
         }
         lock.requireHeld();
         while (true) {
-            int permits = (int) INT.getVolatile(segment, offset + PERMITS);
-            int waiting = (int) INT.getVolatile(segment, offset + WAITING);
-            int give = Math.min(n, waiting - permits);
+            long state = (long) LONG.getVolatile(segment, offset + STATE);
+            long give = Math.min(n, waiting(state) - permits(state));
             if (give <= 0) {
                 return;
             }
-            if (INT.compareAndSet(segment, offset + PERMITS, permits, permits + give)) {
+            if (LONG.compareAndSet(segment, offset + STATE, state, state + give)) {
                 SharedWait.signalAll(segment, offset + SEQ, offset + SLEEPERS);
                 return;
             }
@@ -217,8 +226,8 @@ public final class SharedCondition implements Condition, java.io.Serializable {
      * @return the count
      */
     public int waiting() {
-        return Math.max(0, (int) INT.getVolatile(segment, offset + WAITING) - (int) INT.getVolatile(segment,
-                offset + PERMITS));
+        long state = (long) LONG.getVolatile(segment, offset + STATE);
+        return (int) Math.max(0, waiting(state) - permits(state));
     }
 
     @Override

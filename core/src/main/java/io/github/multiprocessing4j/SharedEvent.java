@@ -92,7 +92,7 @@ public final class SharedEvent implements AutoCloseable, java.io.Serializable {
      * @throws InterruptedException if interrupted while waiting
      */
     public boolean await(Duration timeout) throws InterruptedException {
-        return SharedWait.await(segment, SEQ, SLEEPERS, this::isSet, Math.max(0, timeout.toNanos()));
+        return SharedWait.await(segment, SEQ, SLEEPERS, this::isSet, SharedWait.nanos(timeout));
     }
 
     /** Removes the event's shared memory (in the creating process; elsewhere only unmaps it). */

@@ -201,7 +201,9 @@ public final class SharedLock implements Lock, AutoCloseable, java.io.Serializab
 
     /**
      * A new condition of this lock, usable from every process that has the lock: Python's
-     * {@code Condition(lock)}. A lock has at most {@value #MAX_CONDITIONS} conditions.
+     * {@code Condition(lock)}. A lock has at most {@value #MAX_CONDITIONS} conditions over its
+     * lifetime, counted across all processes (conditions are not released): create them once, next
+     * to the lock, and pass them to workers.
      *
      * @return the condition
      * @throws IllegalStateException if the lock has all its conditions already

@@ -124,7 +124,7 @@ public final class SharedSemaphore implements AutoCloseable, java.io.Serializabl
      * @throws InterruptedException if interrupted while waiting
      */
     public boolean tryAcquire(Duration timeout) throws InterruptedException {
-        return acquire(1, Math.max(0, timeout.toNanos()));
+        return acquire(1, SharedWait.nanos(timeout));
     }
 
     /**
@@ -136,14 +136,14 @@ public final class SharedSemaphore implements AutoCloseable, java.io.Serializabl
      * @throws InterruptedException if interrupted while waiting
      */
     public boolean tryAcquire(int n, Duration timeout) throws InterruptedException {
-        return acquire(n, Math.max(0, timeout.toNanos()));
+        return acquire(n, SharedWait.nanos(timeout));
     }
 
     private boolean acquire(int n, long timeoutNanos) throws InterruptedException {
         if (n < 1) {
             throw new IllegalArgumentException("permits: " + n + " (expected: at least 1)");
         }
-        long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
+        long deadline = SharedWait.deadline(timeoutNanos);
         boolean reclaim = timeoutNanos == 0;
         while (true) {
             int permits = (int) INT.getVolatile(segment, PERMITS);
@@ -226,7 +226,7 @@ public final class SharedSemaphore implements AutoCloseable, java.io.Serializabl
 
     /** Adds {@code delta} to this process's held permits, never going below zero. */
     private void account(int delta) {
-        long at = mySlot();
+        long at = delta > 0 ? mySlot() : slot; // a release by a process that never acquired needs no slot
         if (at < 0) {
             return; // the table is full: not tracked
         }
@@ -245,13 +245,16 @@ public final class SharedSemaphore implements AutoCloseable, java.io.Serializabl
             return at;
         }
         synchronized (this) {
-            for (int i = 0; i < TRACKED_PROCESSES; i++) {
-                long candidate = SLOTS + i * SLOT;
-                int pid = (int) INT.getVolatile(segment, candidate);
-                if (pid == PID || pid == 0 && INT.compareAndSet(segment, candidate, 0, PID)) {
-                    slot = candidate;
-                    return candidate;
+            for (int attempt = 0; attempt < 2; attempt++) {
+                for (int i = 0; i < TRACKED_PROCESSES; i++) {
+                    long candidate = SLOTS + i * SLOT;
+                    int pid = (int) INT.getVolatile(segment, candidate);
+                    if (pid == PID || pid == 0 && INT.compareAndSet(segment, candidate, 0, PID)) {
+                        slot = candidate;
+                        return candidate;
+                    }
                 }
+                freeSlotsOfDeadProcesses(); // the table is full: make room, then look again
             }
         }
         return -1;
@@ -263,8 +266,9 @@ public final class SharedSemaphore implements AutoCloseable, java.io.Serializabl
         for (int i = 0; i < TRACKED_PROCESSES; i++) {
             long at = SLOTS + i * SLOT;
             int pid = (int) INT.getVolatile(segment, at);
-            if (pid == 0 || pid == RECLAIMING || pid == PID || ProcessLock.isAlive(pid)
-                    || !INT.compareAndSet(segment, at, pid, RECLAIMING)) {
+            // only slots holding permits are worth a look at /proc
+            if (pid == 0 || pid == RECLAIMING || pid == PID || (int) INT.getVolatile(segment, at + 4) <= 0
+                    || ProcessLock.isAlive(pid) || !INT.compareAndSet(segment, at, pid, RECLAIMING)) {
                 continue;
             }
             int held = (int) INT.getAndSet(segment, at + 4, 0);
@@ -284,6 +288,18 @@ public final class SharedSemaphore implements AutoCloseable, java.io.Serializabl
             SharedWait.signalAll(segment, SEQ, SLEEPERS);
         }
         return any;
+    }
+
+    /** Frees the slots of dead processes that hold no permits. */
+    private void freeSlotsOfDeadProcesses() {
+        for (int i = 0; i < TRACKED_PROCESSES; i++) {
+            long at = SLOTS + i * SLOT;
+            int pid = (int) INT.getVolatile(segment, at);
+            if (pid != 0 && pid != RECLAIMING && pid != PID && (int) INT.getVolatile(segment, at + 4) == 0
+                    && !ProcessLock.isAlive(pid)) {
+                INT.compareAndSet(segment, at, pid, 0);
+            }
+        }
     }
 
     /** Removes the semaphore's shared memory (in the creating process; elsewhere only unmaps it). */

@@ -244,6 +244,42 @@ abstract class SyncContract {
         assertThat(through.get()).isEqualTo(3);
     }
 
+    @Test
+    void signalsOneAtATimeReachEveryWaiter() throws Exception {
+        SharedLock lock = context.lock();
+        SharedCondition more = lock.newCondition();
+        SharedInt tickets = context.sharedInt(0);
+        SharedInt served = context.sharedInt(0);
+        int waiters = 4;
+        List<WorkerProcess> workers = new ArrayList<>();
+        for (int w = 0; w < waiters; w++) {
+            workers.add(context.process(() -> {
+                lock.lock();
+                try {
+                    while (tickets.get() == 0) {
+                        more.await();
+                    }
+                    tickets.decrementAndGet();
+                    served.incrementAndGet();
+                } finally {
+                    lock.unlock();
+                }
+            }).start());
+        }
+        for (int i = 0; i < waiters; i++) {
+            lock.lock();
+            try {
+                tickets.incrementAndGet();
+                more.signal();
+            } finally {
+                lock.unlock();
+            }
+        }
+        joinOk(workers);
+        assertThat(served.get()).isEqualTo(waiters);
+        assertThat(tickets.get()).isZero();
+    }
+
     // ------------------------------------------------------------------ semaphores
 
     @Test
@@ -313,6 +349,7 @@ abstract class SyncContract {
         joinOk(workers);
         assertThat(started.get()).isEqualTo(3);
         assertThat(go.await(Duration.ZERO)).isTrue();
+        assertThat(go.await(Duration.ofSeconds(Long.MAX_VALUE))).as("a huge timeout is forever, not an error").isTrue();
         go.clear();
         assertThat(go.isSet()).isFalse();
     }
@@ -480,7 +517,11 @@ abstract class SyncContract {
         assertThat(block.isOwner()).isTrue();
         assertThat(block.byteSize()).isEqualTo(1 << 20);
         String name = block.name();
-        block.segment().set(ValueLayout.JAVA_INT, 0, 1234);
+        try (SharedMemory again = SharedMemory.attach(name)) {
+            assertThat(again.isOwner()).isFalse();
+            again.segment().set(ValueLayout.JAVA_INT, 0, 1234); // one mapping: the owner sees it
+        }
+        assertThat(block.segment().get(ValueLayout.JAVA_INT, 0)).as("closing another handle keeps ours").isEqualTo(1234);
         WorkerProcess worker = context.process(() -> {
             try (SharedMemory same = SharedMemory.attach(name)) {
                 int seen = same.segment().get(ValueLayout.JAVA_INT, 0);

@@ -41,7 +41,8 @@ public interface Codec {
 
     /**
      * Reads back an object written by {@link #encode}, possibly in another JVM. Classes are resolved
-     * with the thread's context class loader first.
+     * with the thread's context class loader first. The buffer is reused for the next message once
+     * this returns: the result must not refer to it.
      *
      * @param data the buffer holding the encoded bytes
      * @param offset where the encoded bytes start

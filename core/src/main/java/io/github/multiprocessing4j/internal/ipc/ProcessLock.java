@@ -37,6 +37,8 @@ public final class ProcessLock {
 
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
     private static final int PID = (int) ProcessHandle.current().pid();
+    /** Whether /proc describes processes (Linux); elsewhere a missing entry proves nothing. */
+    private static final boolean PROCFS = Files.isDirectory(Path.of("/proc/self"));
 
     /** How an acquisition went. */
     public enum Acquired {
@@ -55,6 +57,8 @@ public final class ProcessLock {
      * thread is the holder: a thread always sees its own last write, so a plain field suffices.
      */
     private Thread holder;
+    /** When a try last checked the holder's liveness (racy by design: it only rate-limits). */
+    private long lastTryCheck = System.nanoTime() - LIVENESS_SLICE_NANOS;
 
     /**
      * A lock over {@code LENGTH} bytes at {@code offset} of {@code segment} (zeroed: free).
@@ -81,14 +85,14 @@ public final class ProcessLock {
         if (holder == self) {
             throw new IllegalStateException("the lock is already held by this thread (it is not reentrant)");
         }
-        long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
+        long deadline = SharedWait.deadline(timeoutNanos);
         boolean checkHolder = false;
         while (true) {
             if (INT.compareAndSet(segment, offset, 0, PID)) {
                 holder = self;
                 return Acquired.NORMALLY;
             }
-            if (checkHolder || timeoutNanos == 0) {
+            if (checkHolder || timeoutNanos == 0 && livenessCheckDue()) {
                 // the lock stayed held for a whole slice (or this is a try): is its holder still there?
                 int owner = (int) INT.getVolatile(segment, offset);
                 if (owner != 0 && owner != PID && !isAlive(owner) && INT.compareAndSet(segment, offset, owner, PID)) {
@@ -106,6 +110,16 @@ public final class ProcessLock {
             checkHolder = !SharedWait.await(segment, offset + 4, offset + 8, () -> isFreeOr(abandon),
                     Math.min(remaining, LIVENESS_SLICE_NANOS));
         }
+    }
+
+    /** For tries: look at /proc at most once per slice, not on every failed try. */
+    private boolean livenessCheckDue() {
+        long now = System.nanoTime();
+        if (now - lastTryCheck < LIVENESS_SLICE_NANOS) {
+            return false;
+        }
+        lastTryCheck = now;
+        return true;
     }
 
     private boolean isFreeOr(BooleanSupplier abandon) {
@@ -158,6 +172,9 @@ public final class ProcessLock {
     public static boolean isAlive(int pid) {
         if (pid == PID) {
             return true;
+        }
+        if (!PROCFS) {
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         }
         try {
             String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"), StandardCharsets.US_ASCII);

@@ -292,7 +292,7 @@ public final class QueueCore implements AutoCloseable {
     }
 
     private boolean put0(byte tag, byte[] message, int length, long timeoutNanos) throws InterruptedException {
-        long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
+        long deadline = SharedWait.deadline(timeoutNanos);
         requireOpen();
         ProcessLock.Acquired acquired = putLock.acquire(timeoutNanos, closed);
         if (acquired == ProcessLock.Acquired.TIMED_OUT) {
@@ -384,7 +384,7 @@ public final class QueueCore implements AutoCloseable {
     }
 
     private int take0(Bytes into, long timeoutNanos) throws InterruptedException {
-        long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
+        long deadline = SharedWait.deadline(timeoutNanos);
         if (isClosed() && !ring.hasData()) {
             throw new QueueClosedException();
         }

@@ -15,8 +15,8 @@ import java.util.function.BooleanSupplier;
  *
  * <h2>Protocol</h2>
  * Each waitable condition has two 32-bit words in shared memory: an event counter {@code seq}
- * (the futex word) and a {@code sleepers} flag. Before every sleep a waiter sets {@code sleepers}
- * to 1, reads {@code seq}, checks its condition, and if it does not hold sleeps in
+ * (the futex word) and a {@code sleepers} flag. Before every sleep a waiter reads {@code seq},
+ * sets {@code sleepers} to 1, checks its condition, and if it does not hold sleeps in
  * {@code futex_wait(seq)}. A signaller changes the state, then, only if it swaps {@code sleepers}
  * from 1 to 0, increments {@code seq} and wakes every sleeper ({@code futex_wake}). All accesses
  * are volatile (sequentially consistent), so either the waiter sees the new state or the
@@ -75,7 +75,10 @@ public final class SharedWait {
         if (ready.getAsBoolean()) {
             return true;
         }
-        long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
+        if (timeoutNanos == 0) {
+            return false; // a poll: no spin, no flag (which would cost the next signaller a system call)
+        }
+        long deadline = SharedWait.deadline(timeoutNanos);
         for (int i = 0; i < SPINS; i++) {
             Thread.onSpinWait();
             if (ready.getAsBoolean()) {
@@ -93,8 +96,10 @@ public final class SharedWait {
         long address = segment.address() + seqOffset;
         long backoff = 1_000;
         while (true) {
-            INT.setVolatile(segment, sleepersOffset, 1);
+            // seq before the flag: a signaller that clears the flag first also bumps seq past
+            // what we read, so the kernel refuses to sleep instead of leaving us to the slice
             int seq = (int) INT.getVolatile(segment, seqOffset);
+            INT.setVolatile(segment, sleepersOffset, 1);
             if (ready.getAsBoolean()) {
                 return true;
             }
@@ -145,6 +150,37 @@ public final class SharedWait {
             }
         } finally {
             watcher.remove(self);
+        }
+    }
+
+    /**
+     * The {@link System#nanoTime()} at which a wait of {@code timeoutNanos} ends.
+     *
+     * @param timeoutNanos how long; negative, or too long to add without overflow, is forever
+     * @return the deadline, or {@link Long#MAX_VALUE} for forever
+     */
+    public static long deadline(long timeoutNanos) {
+        if (timeoutNanos < 0 || timeoutNanos > Long.MAX_VALUE / 4) {
+            return Long.MAX_VALUE;
+        }
+        return System.nanoTime() + timeoutNanos;
+    }
+
+    /**
+     * A timeout in nanoseconds for the waits here: negative durations count as zero, durations too
+     * long for a {@code long} of nanoseconds (about 292 years) as forever.
+     *
+     * @param timeout a duration
+     * @return nanoseconds, or -1 for forever
+     */
+    public static long nanos(java.time.Duration timeout) {
+        if (timeout.isNegative()) {
+            return 0;
+        }
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return -1;
         }
     }
 
@@ -223,7 +259,11 @@ public final class SharedWait {
             try {
                 watch();
             } catch (IllegalStateException closed) {
-                // the region was closed under us: retire, and let every waiter find out itself
+                // the region was closed under us (its context closed): nothing left to watch. Not
+                // rethrown: an uncaught exception in a library thread alarms whoever watches for them
+            } finally {
+                // normally retired already; after a failure (the region was closed under us) retire
+                // now, and let every waiter find out for itself
                 WATCHERS.compute(key, (k, w) -> {
                     retired = true;
                     return w == this ? null : w;

@@ -83,9 +83,14 @@ public final class SyncRegions {
             if (segment.byteSize() < BODY || (long) LONG.getAcquire(segment, MAGIC_OFFSET) != MAGIC
                     || segment.get(ValueLayout.JAVA_INT, KIND_OFFSET) != kind.hashCode()) {
                 region.close();
-                throw new IllegalStateException("not a shared " + kind + " of this version: " + p);
+                throw new IllegalStateException("not a shared " + kind + ": " + p);
             }
-            return wrap.apply(region);
+            try {
+                return wrap.apply(region);
+            } catch (RuntimeException e) {
+                region.close();
+                throw e;
+            }
         });
         if (!type.isInstance(object)) {
             throw new IllegalStateException("shared object " + path.getFileName() + " is a "
