@@ -10,6 +10,7 @@ module io.github.multiprocessing4j {
 
     exports io.github.multiprocessing4j;
     exports io.github.multiprocessing4j.spi;
+    exports io.github.multiprocessing4j.manager;
 
     uses io.github.multiprocessing4j.spi.Codec;
 }

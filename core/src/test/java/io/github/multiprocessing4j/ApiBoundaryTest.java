@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class ApiBoundaryTest {
 
-    static final List<String> EXPORTED = List.of("io.github.multiprocessing4j", "io.github.multiprocessing4j.spi");
+    static final List<String> EXPORTED = List.of("io.github.multiprocessing4j", "io.github.multiprocessing4j.spi",
+            "io.github.multiprocessing4j.manager");
 
     @Test
     void publicSignaturesUseOnlyPublicTypes() throws Exception {
@@ -57,7 +58,8 @@ class ApiBoundaryTest {
     void theModuleExportsOnlyTheApi() throws Exception {
         String descriptor = Files.readString(sourceRoot().resolve("module-info.java"));
         assertThat(descriptor.lines().map(String::trim).filter(line -> line.startsWith("exports")))
-                .containsExactly("exports io.github.multiprocessing4j;", "exports io.github.multiprocessing4j.spi;");
+                .containsExactly("exports io.github.multiprocessing4j;", "exports io.github.multiprocessing4j.spi;",
+                        "exports io.github.multiprocessing4j.manager;");
         assertThat(Codec.class.getPackageName()).isEqualTo(EXPORTED.get(1));
     }
 

@@ -1,0 +1,150 @@
+package io.github.multiprocessing4j.manager;
+
+import io.github.multiprocessing4j.internal.codec.JdkCodec;
+import io.github.multiprocessing4j.spi.Codec;
+import java.io.ObjectInputFilter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/** What listeners and clients share: the key, the allow-list, the limits. */
+record NetOptions(byte[] authKey, Codec codec, int maxFrameBytes, long handshakeTimeoutMillis,
+        long writeTimeoutMillis) {
+
+    /** Classes every connection may receive besides the allow-list: values, not behaviour. */
+    static final List<String> ALWAYS_ALLOWED = List.of("java.lang.Boolean", "java.lang.Byte", "java.lang.Character",
+            "java.lang.Short", "java.lang.Integer", "java.lang.Long", "java.lang.Float", "java.lang.Double",
+            "java.lang.Number", "java.lang.String", "java.lang.Object", "java.lang.Enum", "java.lang.Record", "java.math.BigInteger",
+            "java.math.BigDecimal", "java.util.ArrayList", "java.util.LinkedList", "java.util.HashMap",
+            "java.util.LinkedHashMap", "java.util.HashSet", "java.util.LinkedHashSet", "java.util.ImmutableCollections$*",
+            "java.util.CollSer", "java.util.Collections$Unmodifiable*", "java.util.Collections$Empty*",
+            "java.util.Collections$Singleton*", "java.util.Arrays$ArrayList", "java.util.UUID", "java.time.Ser",
+            "java.time.*");
+
+    /**
+     * The configuration shared by {@link Listener.Builder} and {@link Client.Builder}.
+     *
+     * @param <B> the concrete builder
+     */
+    abstract static class Builder<B extends Builder<B>> {
+        private byte[] authKey;
+        private final List<String> allowed = new ArrayList<>();
+        private int maxFrameBytes = 16 << 20;
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private Duration writeTimeout = Duration.ofSeconds(30);
+
+        @SuppressWarnings("unchecked")
+        private B self() {
+            return (B) this;
+        }
+
+        /**
+         * The shared secret both ends must know (required). Use at least 16 random bytes.
+         *
+         * @param key the key; copied
+         * @return this builder
+         * @throws IllegalArgumentException if the key is empty
+         */
+        public B authKey(byte[] key) {
+            Objects.requireNonNull(key, "key");
+            if (key.length == 0) {
+                throw new IllegalArgumentException("authKey: empty (expected at least one byte; use 16 or more random bytes)");
+            }
+            this.authKey = key.clone();
+            return self();
+        }
+
+        /**
+         * Adds classes this end may deserialize from the other, as fully qualified names or
+         * {@link ObjectInputFilter.Config} patterns ({@code com.example.*}). Strings, numbers, byte
+         * arrays, common collections and {@code java.time} values are always allowed; anything
+         * else is rejected before it is created.
+         *
+         * @param classNamesOrPatterns names or patterns
+         * @return this builder
+         * @throws IllegalArgumentException if a pattern would allow everything or reject
+         */
+        public B allow(String... classNamesOrPatterns) {
+            for (String pattern : classNamesOrPatterns) {
+                Objects.requireNonNull(pattern, "pattern");
+                if (pattern.isBlank() || pattern.contains(";") || pattern.startsWith("!") || pattern.equals("*")
+                        || pattern.contains("=")) {
+                    throw new IllegalArgumentException("allow: '" + pattern
+                            + "' (expected a class name or a package pattern such as com.example.*)");
+                }
+                allowed.add(pattern.trim());
+            }
+            return self();
+        }
+
+        /**
+         * Adds classes this end may deserialize from the other.
+         *
+         * @param classes the classes
+         * @return this builder
+         */
+        public B allow(Class<?>... classes) {
+            return allow(Arrays.stream(classes).map(Class::getName).toArray(String[]::new));
+        }
+
+        /**
+         * The largest message accepted or sent (default 16 MiB); a larger one is refused unread.
+         *
+         * @param bytes the limit, at least 1024
+         * @return this builder
+         * @throws IllegalArgumentException if below 1024
+         */
+        public B maxFrameBytes(int bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxFrameBytes: " + bytes + " (expected at least 1024)");
+            }
+            this.maxFrameBytes = bytes;
+            return self();
+        }
+
+        /**
+         * How long each step of the authentication may take (default 10 s).
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public B handshakeTimeout(Duration timeout) {
+            this.handshakeTimeout = positive(timeout, "handshakeTimeout");
+            return self();
+        }
+
+        /**
+         * How long sending one message may take before the connection is given up (default 30 s).
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public B writeTimeout(Duration timeout) {
+            this.writeTimeout = positive(timeout, "writeTimeout");
+            return self();
+        }
+
+        private static Duration positive(Duration timeout, String what) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException(what + ": " + timeout + " (expected a positive duration)");
+            }
+            return timeout;
+        }
+
+        NetOptions options() {
+            if (authKey == null) {
+                throw new IllegalStateException("no authKey: both ends need the same secret key");
+            }
+            List<String> patterns = new ArrayList<>(List.of("maxdepth=64", "maxrefs=1000000",
+                    "maxbytes=" + maxFrameBytes, "maxarray=" + maxFrameBytes));
+            patterns.addAll(ALWAYS_ALLOWED);
+            patterns.addAll(allowed);
+            patterns.add("!*");
+            ObjectInputFilter filter = ObjectInputFilter.Config.createFilter(String.join(";", patterns));
+            return new NetOptions(authKey, new JdkCodec(filter), maxFrameBytes, handshakeTimeout.toMillis(),
+                    writeTimeout.toMillis());
+        }
+    }
+}
