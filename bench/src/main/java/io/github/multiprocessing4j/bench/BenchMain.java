@@ -45,7 +45,7 @@ public final class BenchMain implements Callable<Integer> {
     /** Runs one Java trial in this JVM and prints its measurement lines. */
     @Command(name = "trial", description = "one Java trial, printing name=value lines (used by compare)")
     static final class Trial implements Callable<Integer> {
-        @Parameters(index = "0", description = "start, pool, apply, map, primes, queue or value")
+        @Parameters(index = "0", description = "start, pool, apply, map, primes, queue, value or manager")
         String group;
 
         @Parameters(index = "1", arity = "0..1", description = "variant, for start: aot or noaot")
@@ -58,6 +58,7 @@ public final class BenchMain implements Callable<Integer> {
                 case "pool", "apply", "map", "primes" -> PoolTrial.run(group);
                 case "queue" -> QueueTrial.run();
                 case "value" -> ValueTrial.run();
+                case "manager" -> ManagerTrial.run();
                 default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown group " + group);
             }
             return 0;
@@ -81,13 +82,13 @@ public final class BenchMain implements Callable<Integer> {
                 description = "items per map at each chunk size, both sides (default ${DEFAULT-VALUE})")
         int mapN;
 
-        @Parameters(arity = "0..*", description = "groups to run: start, pool, apply, map, primes, queue, value (default: all)")
+        @Parameters(arity = "0..*", description = "groups to run: start, pool, apply, map, primes, queue, value, manager (default: all)")
         List<String> groups = new ArrayList<>();
 
         @Override
         public Integer call() throws Exception {
             if (groups.isEmpty()) {
-                groups = List.of("start", "pool", "apply", "map", "primes", "queue", "value");
+                groups = List.of("start", "pool", "apply", "map", "primes", "queue", "value", "manager");
             }
             Files.createDirectories(out);
             Optional<PythonPeer> python = PythonPeer.prepare(pythonBench.toAbsolutePath(), out.toAbsolutePath());
@@ -114,6 +115,7 @@ public final class BenchMain implements Callable<Integer> {
                     case "primes" -> primes(report, python);
                     case "queue" -> queue(report, python);
                     case "value" -> value(report, python);
+                    case "manager" -> manager(report, python);
                     default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown group " + group);
                 }
                 String table = report.markdown();
@@ -247,6 +249,18 @@ public final class BenchMain implements Callable<Integer> {
             report.row("  same, JIT-warm steady state (incr/s)", "value.atomic.warm", "value.spawn.lock", true);
             report.row("lock hand-off between processes, p50 (us)", "lock.handoff_p50", null, false);
             report.row("lock hand-off between processes, p99 (us)", "lock.handoff_p99", null, false);
+        }
+
+        private void manager(Report report, Optional<PythonPeer> python) throws Exception {
+            alternate("manager", report, python, new String[] {"manager"}, Map.of(), 900, "manager", "spawn");
+            for (String[] op : new String[][] {{"dict_setitem", "syncmanager_dict_setitem", "map put"},
+                    {"dict_getitem", "syncmanager_dict_getitem", "map get"},
+                    {"queue_put", "basemanager_tcp_queue_put", "queue put"},
+                    {"queue_get", "basemanager_tcp_queue_get", "queue take"}}) {
+                report.row("manager proxy " + op[2] + ", sequential, first round (ops/s)", "manager." + op[0],
+                        "manager.spawn." + op[1], true);
+                report.row("  same, JIT-warm (ops/s)", "manager." + op[0] + ".warm", "manager.spawn." + op[1], true);
+            }
         }
 
         private void primes(Report report, Optional<PythonPeer> python) throws Exception {

@@ -103,6 +103,10 @@ public final class Listener implements AutoCloseable {
         }
     }
 
+    io.github.multiprocessing4j.spi.Codec codec() {
+        return options.codec();
+    }
+
     /** Stops accepting; removes the socket file of a Unix socket. Idempotent. */
     @Override
     public void close() {

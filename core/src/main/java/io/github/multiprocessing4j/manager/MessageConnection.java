@@ -25,6 +25,7 @@ public final class MessageConnection implements AutoCloseable {
 
     private static final byte OBJECT = 0;
     private static final byte RAW = 1;
+    private static final byte VALUES = 2;
 
     private final FramedChannel channel;
     private final Codec codec;
@@ -52,6 +53,34 @@ public final class MessageConnection implements AutoCloseable {
         bytes.write(OBJECT);
         Wire.writeValue(bytes, message, codec, "message");
         write(bytes.array(), bytes.size());
+    }
+
+    /** Sends several values in one message, each in the compact value encoding (managers' calls). */
+    void sendValues(Object... values) throws IOException {
+        Bytes bytes = new Bytes(64);
+        bytes.write(VALUES);
+        for (Object value : values) {
+            Wire.writeValue(bytes, value, codec, "argument");
+        }
+        write(bytes.array(), bytes.size());
+    }
+
+    /** Receives a message sent with {@link #sendValues}. */
+    Object[] recvValues() throws IOException {
+        byte[] frame = read(0);
+        if (frame[0] != VALUES) {
+            close();
+            throw new InvalidObjectException("expected a manager message");
+        }
+        try {
+            return Wire.readValues(frame, 1, frame.length - 1, codec);
+        } catch (RuntimeException | LinkageError e) {
+            close();
+            InvalidObjectException rejected = new InvalidObjectException("message rejected, connection closed: "
+                    + (e.getCause() != null ? e.getCause() : e));
+            rejected.initCause(e);
+            throw rejected;
+        }
     }
 
     /**

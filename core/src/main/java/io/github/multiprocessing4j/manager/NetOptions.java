@@ -133,6 +133,15 @@ record NetOptions(byte[] authKey, Codec codec, int maxFrameBytes, long handshake
             return timeout;
         }
 
+        /** Copies this configuration into another builder. */
+        void copyTo(Builder<?> other) {
+            other.authKey = authKey;
+            other.allowed.addAll(allowed);
+            other.maxFrameBytes = maxFrameBytes;
+            other.handshakeTimeout = handshakeTimeout;
+            other.writeTimeout = writeTimeout;
+        }
+
         NetOptions options() {
             if (authKey == null) {
                 throw new IllegalStateException("no authKey: both ends need the same secret key");

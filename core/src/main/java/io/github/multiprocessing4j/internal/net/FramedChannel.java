@@ -31,6 +31,10 @@ public final class FramedChannel implements AutoCloseable {
     public FramedChannel(SocketChannel channel, int maxFrameBytes) throws IOException {
         this.channel = channel;
         this.maxFrameBytes = maxFrameBytes;
+        if (channel.getLocalAddress() instanceof java.net.InetSocketAddress) {
+            // messages are request/response: never let Nagle's algorithm hold one back for an ACK
+            channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+        }
         channel.configureBlocking(false);
         this.readSelector = Selector.open();
         this.writeSelector = Selector.open();
@@ -60,16 +64,10 @@ public final class FramedChannel implements AutoCloseable {
         if (length > maxFrameBytes) {
             throw new IOException("frame of " + length + " bytes exceeds the limit of " + maxFrameBytes);
         }
-        ByteBuffer header = ByteBuffer.allocate(4).putInt(length).flip();
-        ByteBuffer body = ByteBuffer.wrap(bytes, offset, length);
+        ByteBuffer[] frame = {ByteBuffer.allocate(4).putInt(length).flip(), ByteBuffer.wrap(bytes, offset, length)};
         long deadline = deadline(timeoutMillis);
-        writeFully(header, deadline);
-        writeFully(body, deadline);
-    }
-
-    private void writeFully(ByteBuffer buffer, long deadline) throws IOException {
-        while (buffer.hasRemaining()) {
-            if (channel.write(buffer) == 0) {
+        while (frame[1].hasRemaining() || frame[0].hasRemaining()) {
+            if (channel.write(frame) == 0) { // one gathering write: header and body leave together
                 await(writeSelector, deadline, "write");
             }
         }

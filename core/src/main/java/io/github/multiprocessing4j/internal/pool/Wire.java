@@ -261,6 +261,25 @@ public final class Wire {
         return value;
     }
 
+    /**
+     * Reads every value written one after another by {@link #writeValue}.
+     *
+     * @param data the buffer
+     * @param offset where the first value starts
+     * @param length how many bytes the values span
+     * @param codec the codec they were written with
+     * @return the values in order
+     * @throws RuntimeException if the bytes are not such values or cannot be decoded here
+     */
+    public static Object[] readValues(byte[] data, int offset, int length, Codec codec) {
+        Reader reader = new Reader(data, offset, offset + length, codec);
+        java.util.List<Object> values = new java.util.ArrayList<>();
+        while (reader.hasMore()) {
+            values.add(reader.readValue());
+        }
+        return values.toArray();
+    }
+
     /** A cursor over a received frame. */
     static final class Reader {
         private final byte[] data;
