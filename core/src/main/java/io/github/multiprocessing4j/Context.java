@@ -270,6 +270,15 @@ public interface Context extends AutoCloseable {
     SharedMemory sharedMemory(long bytes);
 
     /**
+     * Starts a manager: a worker holding maps, lists and queues that every process uses through
+     * proxies. Python's {@code Manager()}.
+     *
+     * @return the manager, stopped when this context closes
+     * @throws IllegalStateException if the context is closed
+     */
+    io.github.multiprocessing4j.manager.Manager manager();
+
+    /**
      * The workers of this context that were started and are still running. Python's
      * {@code active_children()}.
      *

@@ -261,6 +261,13 @@ public final class BenchMain implements Callable<Integer> {
                         "manager.spawn." + op[1], true);
                 report.row("  same, JIT-warm (ops/s)", "manager." + op[0] + ".warm", "manager.spawn." + op[1], true);
             }
+            for (String[] op : new String[][] {{"dict_setitem", "syncmanager_dict_setitem", "put"},
+                    {"dict_getitem", "syncmanager_dict_getitem", "get"}}) {
+                report.row("ctx.manager() dict " + op[2] + " over shared memory, first round (ops/s)",
+                        "manager.local." + op[0], "manager.spawn." + op[1], true);
+                report.row("  same, JIT-warm (ops/s)", "manager.local." + op[0] + ".warm", "manager.spawn." + op[1],
+                        true);
+            }
         }
 
         private void primes(Report report, Optional<PythonPeer> python) throws Exception {

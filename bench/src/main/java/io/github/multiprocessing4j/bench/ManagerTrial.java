@@ -7,6 +7,7 @@ import io.github.multiprocessing4j.ProcessOptions;
 import io.github.multiprocessing4j.SharedEvent;
 import io.github.multiprocessing4j.SharedQueue;
 import io.github.multiprocessing4j.WorkerProcess;
+import io.github.multiprocessing4j.manager.Manager;
 import io.github.multiprocessing4j.manager.ManagerClient;
 import io.github.multiprocessing4j.manager.ManagerServer;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,9 @@ import java.util.function.IntConsumer;
  * makes n sequential proxy calls of each kind (map put, map get, queue put, queue take) after 200
  * warm-up calls, as the peer does. Each kind runs {@link #ROUNDS} times: the first
  * ({@code manager.<op>}) is what the peer measures, the median of the others
- * ({@code manager.<op>.warm}) the steady state. Run by {@code bench trial manager}.
+ * ({@code manager.<op>.warm}) the steady state. Then the same map calls through
+ * {@code ctx.manager()}, whose calls travel over shared memory ({@code manager.local.<op>}), the
+ * counterpart of the peer's {@code SyncManager}. Run by {@code bench trial manager}.
  */
 final class ManagerTrial {
 
@@ -85,6 +88,19 @@ final class ManagerTrial {
             } finally {
                 stop.set();
                 server.join();
+            }
+            // ctx.manager(): Python's Manager(), objects in a worker, calls over shared memory
+            try (Manager local = context.manager()) {
+                Map<Integer, Integer> dict = local.dict();
+                for (int i = 0; i < 200; i++) {
+                    dict.put(i, i);
+                }
+                measure("manager.local.dict_setitem", i -> dict.put(i, i));
+                measure("manager.local.dict_getitem", i -> {
+                    if (!Integer.valueOf(i).equals(dict.get(i))) {
+                        throw new AssertionError("wrong value for " + i);
+                    }
+                });
             }
         }
     }

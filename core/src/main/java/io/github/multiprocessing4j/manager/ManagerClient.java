@@ -1,12 +1,10 @@
 package io.github.multiprocessing4j.manager;
 
-import io.github.multiprocessing4j.internal.codec.RemoteThrowables;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -91,22 +89,11 @@ public final class ManagerClient implements AutoCloseable {
                 default -> "proxy of " + type.getSimpleName() + " '" + name + "' at " + address;
             };
         }
-        int count = args == null ? 0 : args.length;
-        Object[] request = new Object[3 + count];
-        request[0] = name;
-        request[1] = method.getName();
-        request[2] = String.join(",", Arrays.stream(method.getParameterTypes()).map(Class::getName).toList());
-        if (count > 0) {
-            System.arraycopy(args, 0, request, 3, count);
+        if (method.isDefault()) {
+            // default methods (stream, forEach, getOrDefault...) run here, on top of the remote calls
+            return InvocationHandler.invokeDefault(proxy, method, args);
         }
-        Object[] parts = call(request);
-        if (parts.length != 2 || !(parts[0] instanceof Boolean ok)) {
-            throw new UncheckedIOException(new IOException("malformed reply from the manager at " + address));
-        }
-        if (ok) {
-            return parts[1];
-        }
-        throw RemoteThrowables.decode(codec, (byte[]) parts[1]);
+        return Dispatcher.adapt(method, Dispatcher.result(call(Dispatcher.request(name, method, args)), codec, address));
     }
 
     private Object[] call(Object[] request) {

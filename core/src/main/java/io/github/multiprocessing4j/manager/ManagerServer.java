@@ -1,11 +1,7 @@
 package io.github.multiprocessing4j.manager;
 
-import io.github.multiprocessing4j.internal.codec.RemoteThrowables;
 import java.io.EOFException;
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -43,17 +39,13 @@ public final class ManagerServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ManagerServer.class.getName());
 
     private final Listener listener;
-    private final Map<String, Registered> objects;
+    private final Map<String, Dispatcher.Registered> objects;
     private final Set<MessageConnection> connections = ConcurrentHashMap.newKeySet();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Thread acceptor;
     private volatile boolean closed;
 
-    /** An object and the interface it is served under. */
-    record Registered(Class<?> type, Object target) {
-    }
-
-    private ManagerServer(Listener listener, Map<String, Registered> objects) {
+    private ManagerServer(Listener listener, Map<String, Dispatcher.Registered> objects) {
         this.listener = listener;
         this.objects = objects;
     }
@@ -119,7 +111,7 @@ public final class ManagerServer implements AutoCloseable {
     private void serveConnection(MessageConnection connection) {
         try (connection) {
             while (!closed) {
-                Object[] reply = call(connection.recvValues());
+                Object[] reply = Dispatcher.call(objects, connection.recvValues(), listener.codec());
                 connection.sendValues(reply);
             }
         } catch (EOFException e) {
@@ -131,49 +123,6 @@ public final class ManagerServer implements AutoCloseable {
         } finally {
             connections.remove(connection);
         }
-    }
-
-    /**
-     * Runs one request: name, method, parameter type names (one string, comma-separated), then the
-     * arguments; answers ok and the value, or not ok and the encoded exception.
-     */
-    private Object[] call(Object[] request) {
-        try {
-            if (request.length < 3 || !(request[0] instanceof String name) || !(request[1] instanceof String methodName)
-                    || !(request[2] instanceof String typeList)) {
-                throw new IllegalArgumentException("malformed manager request");
-            }
-            String[] types = typeList.isEmpty() ? new String[0] : typeList.split(",");
-            Object[] args = Arrays.copyOfRange(request, 3, request.length);
-            if (types.length != args.length) {
-                throw new IllegalArgumentException("malformed manager request: " + types.length + " types, "
-                        + args.length + " arguments");
-            }
-            Registered registered = objects.get(name);
-            if (registered == null) {
-                throw new IllegalArgumentException("no object named '" + name + "' (registered: " + objects.keySet() + ")");
-            }
-            Method method = find(registered.type(), methodName, types);
-            return new Object[] {Boolean.TRUE, method.invoke(registered.target(), args)};
-        } catch (InvocationTargetException e) {
-            return new Object[] {Boolean.FALSE, RemoteThrowables.encode(listenerCodec(), e.getCause())};
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return new Object[] {Boolean.FALSE, RemoteThrowables.encode(listenerCodec(), e)};
-        }
-    }
-
-    private io.github.multiprocessing4j.spi.Codec listenerCodec() {
-        return listener.codec();
-    }
-
-    static Method find(Class<?> type, String name, String[] parameterTypes) throws NoSuchMethodException {
-        for (Method method : type.getMethods()) {
-            if (method.getName().equals(name) && method.getDeclaringClass() != Object.class
-                    && Arrays.equals(Arrays.stream(method.getParameterTypes()).map(Class::getName).toArray(), parameterTypes)) {
-                return method;
-            }
-        }
-        throw new NoSuchMethodException(type.getName() + " has no method " + name + Arrays.toString(parameterTypes));
     }
 
     /** Stops serving and closes every client connection. Idempotent. */
@@ -195,7 +144,7 @@ public final class ManagerServer implements AutoCloseable {
     /** Configures a {@link ManagerServer}. Not thread-safe. */
     public static final class Builder {
         private final Listener.Builder listener = Listener.builder();
-        private final Map<String, Registered> objects = new LinkedHashMap<>();
+        private final Map<String, Dispatcher.Registered> objects = new LinkedHashMap<>();
 
         Builder() {
         }
@@ -253,7 +202,7 @@ public final class ManagerServer implements AutoCloseable {
             if (!type.isInstance(target)) {
                 throw new IllegalArgumentException("target: a " + target.getClass().getName() + " is not a " + type.getName());
             }
-            if (objects.putIfAbsent(name, new Registered(type, target)) != null) {
+            if (objects.putIfAbsent(name, new Dispatcher.Registered(type, target)) != null) {
                 throw new IllegalArgumentException("name: '" + name + "' is already registered");
             }
             return this;

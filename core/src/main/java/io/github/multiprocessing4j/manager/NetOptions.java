@@ -19,6 +19,7 @@ record NetOptions(byte[] authKey, Codec codec, int maxFrameBytes, long handshake
             "java.lang.Number", "java.lang.String", "java.lang.Object", "java.lang.Enum", "java.lang.Record", "java.math.BigInteger",
             "java.math.BigDecimal", "java.util.ArrayList", "java.util.LinkedList", "java.util.HashMap",
             "java.util.LinkedHashMap", "java.util.HashSet", "java.util.LinkedHashSet", "java.util.ImmutableCollections$*",
+            "java.util.Map$Entry", "java.util.AbstractMap$SimpleImmutableEntry", "java.util.AbstractMap$SimpleEntry",
             "java.util.CollSer", "java.util.Collections$Unmodifiable*", "java.util.Collections$Empty*",
             "java.util.Collections$Singleton*", "java.util.Arrays$ArrayList", "java.util.UUID", "java.time.Ser",
             "java.time.*");

@@ -133,6 +133,8 @@ class ListenerClientTest {
                     MessageConnection server = accepted.get(30, TimeUnit.SECONDS)) {
                 client.send(Map.of("k", 1L));
                 assertThat(server.recv()).isEqualTo(Map.of("k", 1L));
+                client.send(new java.util.HashMap<>(Map.of("k", List.of(1, 2))));
+                assertThat(server.recv()).isEqualTo(Map.of("k", List.of(1, 2)));
             }
         }
         assertThat(Files.exists(socket)).isFalse();

@@ -228,6 +228,14 @@ abstract class AbstractContext implements Context {
         return sync(SharedMemory.class, bytes, false, "shared memory");
     }
 
+    @Override
+    public final io.github.multiprocessing4j.manager.Manager manager() {
+        requireOpen("a manager");
+        io.github.multiprocessing4j.manager.Manager manager = io.github.multiprocessing4j.manager.Manager.start(this);
+        sharedObjects.add(0, manager); // closed before the queues it uses
+        return manager;
+    }
+
     private <T extends AutoCloseable> T sync(Class<T> type, long parameter, boolean bounded, String what) {
         requireOpen(what);
         T created = SharedObjects.factory().sync(type, parameter, bounded);

@@ -1,0 +1,93 @@
+package io.github.multiprocessing4j.manager;
+
+import io.github.multiprocessing4j.SharedQueue;
+import io.github.multiprocessing4j.internal.codec.Bytes;
+import io.github.multiprocessing4j.internal.codec.Codecs;
+import io.github.multiprocessing4j.internal.ipc.QueueCore;
+import io.github.multiprocessing4j.internal.pool.Wire;
+import io.github.multiprocessing4j.spi.Codec;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * This JVM's connections to one local manager: pairs of shared-memory queues (requests and
+ * replies) that the calling JVM creates and announces through the manager's door queue. A call
+ * borrows a free pair, so a blocking call holds up nothing else. One instance per manager per JVM.
+ */
+final class LocalChannels {
+
+    static final Codec CODEC = Codecs.byName("jdk");
+    static final int RING_BYTES = 256 << 10;
+    private static final long CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final Map<String, LocalChannels> BY_DOOR = new ConcurrentHashMap<>();
+
+    /** One connection: the JVM that made it owns both files. */
+    record Channel(QueueCore requests, QueueCore replies) {
+        void close() {
+            requests.close();
+            replies.close();
+        }
+    }
+
+    private final SharedQueue<String[]> door;
+    private final ConcurrentLinkedQueue<Channel> idle = new ConcurrentLinkedQueue<>();
+
+    private LocalChannels(SharedQueue<String[]> door) {
+        this.door = door;
+    }
+
+    static LocalChannels of(SharedQueue<String[]> door) {
+        return BY_DOOR.computeIfAbsent(key(door), d -> new LocalChannels(door));
+    }
+
+    private static String key(SharedQueue<String[]> door) {
+        return door.toString().replace(", closed", "");
+    }
+
+    /** Sends one request and waits for its reply. */
+    Object[] call(Object[] request) throws InterruptedException {
+        if (door.isClosed()) {
+            throw new IllegalStateException("the manager is closed (or its process died)");
+        }
+        Channel channel = idle.poll();
+        if (channel == null) {
+            channel = new Channel(QueueCore.create("mgr", Integer.MAX_VALUE, RING_BYTES),
+                    QueueCore.create("mgr", Integer.MAX_VALUE, RING_BYTES));
+            door.put(new String[] {channel.requests().path().toString(), channel.replies().path().toString()});
+        }
+        boolean reusable = false;
+        try {
+            Bytes bytes = new Bytes(64);
+            for (Object value : request) {
+                Wire.writeValue(bytes, value, CODEC, "argument");
+            }
+            channel.requests().put((byte) 0, bytes.array(), bytes.size(), -1);
+            bytes.clear();
+            while (channel.replies().take(bytes, CHECK_NANOS) < 0) {
+                if (door.isClosed()) {
+                    throw new IllegalStateException("the manager is closed (or its process died) during a call");
+                }
+            }
+            Object[] reply = Wire.readValues(bytes.array(), 0, bytes.size(), CODEC);
+            reusable = true;
+            return reply;
+        } finally {
+            if (reusable && !door.isClosed()) {
+                idle.add(channel);
+            } else {
+                channel.close();
+            }
+        }
+    }
+
+    /** Closes this JVM's idle connections to the manager. */
+    void closeIdle() {
+        Channel channel;
+        while ((channel = idle.poll()) != null) {
+            channel.close();
+        }
+        BY_DOOR.remove(key(door), this);
+    }
+}

@@ -1,0 +1,220 @@
+package io.github.multiprocessing4j.manager;
+
+import io.github.multiprocessing4j.Context;
+import io.github.multiprocessing4j.SharedQueue;
+import io.github.multiprocessing4j.WorkerProcess;
+import io.github.multiprocessing4j.internal.codec.Bytes;
+import io.github.multiprocessing4j.internal.ipc.QueueCore;
+import io.github.multiprocessing4j.internal.pool.Wire;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A manager process holding plain Java objects that every process uses through proxies: Python's
+ * {@code multiprocessing.Manager()} ({@code SyncManager}). Start one with {@link Context#manager()}.
+ *
+ * <pre>{@code
+ * try (Context ctx = Multiprocessing.processes(); Manager manager = ctx.manager()) {
+ *     Map<String, Integer> scores = manager.dict();
+ *     try (ProcessPool pool = ctx.pool(4)) {
+ *         pool.map(name -> scores.put(name, name.length()), List.of("ada", "grace", "alan"));
+ *     }
+ *     System.out.println(scores); // through the proxy: {ada=3, grace=5, alan=4}
+ * }
+ * }</pre>
+ *
+ * <p>The objects live in the manager's worker (a thread for the thread backends); a proxy
+ * forwards every call to it over shared memory and returns the result or throws the remote
+ * exception ({@link io.github.multiprocessing4j.RemoteException} when its class cannot be
+ * recreated). Proxies serialize as references, so they can be captured by tasks and passed to
+ * workers. Values cross by copy: {@code dict.get(k).add(x)} changes a copy, as in Python. Each
+ * call is a round trip to the manager process; prefer the shared-memory types
+ * ({@link io.github.multiprocessing4j.SharedQueue}, {@link io.github.multiprocessing4j.SharedLong},
+ * ...) where speed matters. Calls fail with {@link IllegalStateException} once the manager is
+ * closed or its process died. Instances are thread-safe.
+ */
+public final class Manager implements AutoCloseable {
+
+    private final SharedQueue<String[]> door;
+    private final WorkerProcess worker;
+    private final AtomicInteger next = new AtomicInteger();
+
+    private Manager(SharedQueue<String[]> door, WorkerProcess worker) {
+        this.door = door;
+        this.worker = worker;
+    }
+
+    /**
+     * Starts a manager in {@code context}: what {@link Context#manager()} does.
+     *
+     * @param context the context whose worker runs the manager
+     * @return the manager
+     */
+    public static Manager start(Context context) {
+        SharedQueue<String[]> door = context.queue();
+        WorkerProcess worker = context.process(() -> serve(door)).name("manager").daemon(true).start();
+        worker.onExit().thenRun(door::close); // a dead manager fails the calls waiting on it
+        return new Manager(door, worker);
+    }
+
+    /**
+     * A new map in the manager: Python's {@code manager.dict()}.
+     *
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return a proxy; keys and values must be serializable
+     */
+    @SuppressWarnings("unchecked")
+    public <K, V> Map<K, V> dict() {
+        return (Map<K, V>) create("dict", Map.class);
+    }
+
+    /**
+     * A new list in the manager: Python's {@code manager.list()}.
+     *
+     * @param <E> the element type
+     * @return a proxy; elements must be serializable
+     */
+    @SuppressWarnings("unchecked")
+    public <E> List<E> list() {
+        return (List<E>) create("list", List.class);
+    }
+
+    /**
+     * A new unbounded queue in the manager: Python's {@code manager.Queue()}.
+     *
+     * @param <E> the element type
+     * @return a proxy
+     */
+    @SuppressWarnings("unchecked")
+    public <E> BlockingQueue<E> queue() {
+        return (BlockingQueue<E>) create("queue", BlockingQueue.class);
+    }
+
+    private Object create(String kind, Class<?> type) {
+        String name = kind + "-" + next.incrementAndGet();
+        try {
+            Object[] reply = LocalChannels.of(door).call(new Object[] {"", "create", "java.lang.String,java.lang.String",
+                    kind, name});
+            Dispatcher.result(reply, LocalChannels.CODEC, "manager " + door);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("the manager could not create a " + kind + ": " + t, t);
+        }
+        return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                new LocalProxy(door, name, type.getSimpleName()));
+    }
+
+    /**
+     * Whether the manager's process is running.
+     *
+     * @return {@code true} while it serves
+     */
+    public boolean isAlive() {
+        return worker.isAlive() && !door.isClosed();
+    }
+
+    /** Stops the manager process; its objects are gone, later calls fail. Idempotent. */
+    @Override
+    public void close() {
+        LocalChannels.of(door).closeIdle();
+        door.close();
+        try {
+            if (!worker.join(Duration.ofSeconds(5))) {
+                worker.kill();
+                worker.join(Duration.ofSeconds(5));
+            }
+        } catch (InterruptedException e) {
+            worker.kill();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Manager[" + worker.name() + (isAlive() ? "" : ", closed") + "]";
+    }
+
+    // ------------------------------------------------------------------ the manager's side
+
+    /** Creates objects on request; served under the empty name. */
+    interface Factory {
+        void create(String kind, String name);
+    }
+
+    /** The manager process: takes connections from the door and serves each on a thread of its own. */
+    static void serve(SharedQueue<String[]> door) throws InterruptedException {
+        Map<String, Dispatcher.Registered> objects = new ConcurrentHashMap<>();
+        Factory factory = (kind, name) -> {
+            Dispatcher.Registered created = switch (kind) {
+                case "dict" -> new Dispatcher.Registered(Map.class, new ConcurrentHashMap<>());
+                case "list" -> new Dispatcher.Registered(List.class, Collections.synchronizedList(new ArrayList<>()));
+                case "queue" -> new Dispatcher.Registered(BlockingQueue.class, new LinkedBlockingQueue<>());
+                default -> throw new IllegalArgumentException("unknown kind " + kind);
+            };
+            if (objects.putIfAbsent(name, created) != null) {
+                throw new IllegalArgumentException("name taken: " + name);
+            }
+        };
+        objects.put("", new Dispatcher.Registered(Factory.class, factory));
+        List<QueueCore> attached = new ArrayList<>();
+        try {
+            while (true) {
+                String[] paths;
+                try {
+                    paths = door.take();
+                } catch (IllegalStateException closed) {
+                    return; // the manager was closed
+                }
+                QueueCore requests = QueueCore.attach(Path.of(paths[0]));
+                QueueCore replies = QueueCore.attach(Path.of(paths[1]));
+                attached.add(requests);
+                attached.add(replies);
+                Thread.ofVirtual().name("mp4j-manager-connection").start(() -> serveChannel(objects, requests, replies));
+            }
+        } finally {
+            attached.forEach(QueueCore::close);
+        }
+    }
+
+    private static void serveChannel(Map<String, Dispatcher.Registered> objects, QueueCore requests,
+            QueueCore replies) {
+        Bytes bytes = new Bytes(256);
+        try {
+            while (true) {
+                requests.take(bytes, -1);
+                Object[] reply;
+                try {
+                    reply = Dispatcher.call(objects, Wire.readValues(bytes.array(), 0, bytes.size(), LocalChannels.CODEC),
+                            LocalChannels.CODEC);
+                } catch (RuntimeException e) {
+                    reply = Dispatcher.call(Map.of(), new Object[] {"?"}, LocalChannels.CODEC); // a malformed request
+                }
+                bytes.clear();
+                try {
+                    for (Object value : reply) {
+                        Wire.writeValue(bytes, value, LocalChannels.CODEC, "result");
+                    }
+                } catch (RuntimeException notSerializable) {
+                    bytes.clear();
+                    Wire.writeValue(bytes, Boolean.FALSE, LocalChannels.CODEC, "result");
+                    Wire.writeValue(bytes, io.github.multiprocessing4j.internal.codec.RemoteThrowables.encode(
+                            LocalChannels.CODEC, notSerializable), LocalChannels.CODEC, "result");
+                }
+                replies.put((byte) 0, bytes.array(), bytes.size(), -1);
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            // the client closed its connection, or the manager is closing
+        }
+    }
+}
