@@ -28,17 +28,16 @@ final class Dispatcher {
                     || !(request[2] instanceof String typeList)) {
                 throw new IllegalArgumentException("malformed manager request");
             }
-            String[] types = typeList.isEmpty() ? new String[0] : typeList.split(",");
             Object[] args = Arrays.copyOfRange(request, 3, request.length);
-            if (types.length != args.length) {
-                throw new IllegalArgumentException("malformed manager request: " + types.length + " types, "
-                        + args.length + " arguments");
-            }
             Registered registered = objects.get(name);
             if (registered == null) {
                 throw new IllegalArgumentException("no object named '" + name + "' (registered: " + objects.keySet() + ")");
             }
-            Method method = find(registered.type(), methodName, types);
+            Method method = find(registered.type(), methodName, typeList);
+            if (method.getParameterCount() != args.length) {
+                throw new IllegalArgumentException("malformed manager request: " + method.getParameterCount()
+                        + " parameters, " + args.length + " arguments");
+            }
             return new Object[] {Boolean.TRUE, portable(method.invoke(registered.target(), args))};
         } catch (InvocationTargetException e) {
             return new Object[] {Boolean.FALSE, RemoteThrowables.encode(codec, e.getCause())};
@@ -101,6 +100,21 @@ final class Dispatcher {
         return result;
     }
 
+    /** Methods found by type, name and parameter type names. */
+    private static final Map<String, Method> FOUND = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Parameter type names of each method called through a proxy, joined. */
+    private static final Map<Method, String> SIGNATURES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static Method find(Class<?> type, String name, String typeList) throws NoSuchMethodException {
+        String key = type.getName() + '#' + name + '(' + typeList + ')';
+        Method method = FOUND.get(key);
+        if (method == null) {
+            method = find(type, name, typeList.isEmpty() ? new String[0] : typeList.split(","));
+            FOUND.put(key, method);
+        }
+        return method;
+    }
+
     static Method find(Class<?> type, String name, String[] parameterTypes) throws NoSuchMethodException {
         for (Method method : type.getMethods()) {
             if (method.getName().equals(name) && method.getDeclaringClass() != Object.class
@@ -117,7 +131,8 @@ final class Dispatcher {
         Object[] request = new Object[3 + count];
         request[0] = name;
         request[1] = method.getName();
-        request[2] = String.join(",", Arrays.stream(method.getParameterTypes()).map(Class::getName).toList());
+        request[2] = SIGNATURES.computeIfAbsent(method,
+                m -> String.join(",", Arrays.stream(m.getParameterTypes()).map(Class::getName).toList()));
         if (count > 0) {
             System.arraycopy(args, 0, request, 3, count);
         }
