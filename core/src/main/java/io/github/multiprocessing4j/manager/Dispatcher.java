@@ -41,7 +41,7 @@ final class Dispatcher {
             return new Object[] {Boolean.TRUE, portable(method.invoke(registered.target(), args))};
         } catch (InvocationTargetException e) {
             return new Object[] {Boolean.FALSE, RemoteThrowables.encode(codec, e.getCause())};
-        } catch (ReflectiveOperationException | RuntimeException e) {
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             return new Object[] {Boolean.FALSE, RemoteThrowables.encode(codec, e)};
         }
     }
@@ -106,7 +106,7 @@ final class Dispatcher {
     private static final Map<Method, String> SIGNATURES = new java.util.concurrent.ConcurrentHashMap<>();
 
     static Method find(Class<?> type, String name, String typeList) throws NoSuchMethodException {
-        String key = type.getName() + '#' + name + '(' + typeList + ')';
+        String key = System.identityHashCode(type) + type.getName() + '#' + name + '(' + typeList + ')';
         Method method = FOUND.get(key);
         if (method == null) {
             method = find(type, name, typeList.isEmpty() ? new String[0] : typeList.split(","));
@@ -118,11 +118,28 @@ final class Dispatcher {
     static Method find(Class<?> type, String name, String[] parameterTypes) throws NoSuchMethodException {
         for (Method method : type.getMethods()) {
             if (method.getName().equals(name) && method.getDeclaringClass() != Object.class
+                    && !java.lang.reflect.Modifier.isStatic(method.getModifiers()) && !method.isSynthetic()
+                    && !method.isBridge()
                     && Arrays.equals(Arrays.stream(method.getParameterTypes()).map(Class::getName).toArray(), parameterTypes)) {
                 return method;
             }
         }
         throw new NoSuchMethodException(type.getName() + " has no method " + name + Arrays.toString(parameterTypes));
+    }
+
+    /** Default methods a proxy runs on the caller's side: they only read, through other calls. */
+    private static final java.util.Set<String> LOCAL_DEFAULTS = java.util.Set.of("forEach", "stream", "parallelStream",
+            "spliterator", "toArray");
+
+    /**
+     * Whether a proxy runs {@code method} itself instead of forwarding it: only reading default
+     * methods, whose arguments (a {@code Consumer}, an array factory) could not cross anyway.
+     * Every other method, default ones included, runs in the manager on the object itself, so
+     * {@code putIfAbsent}, {@code merge} or {@code removeIf} keep the target's semantics (their
+     * function arguments must then be serializable).
+     */
+    static boolean runsLocally(Method method) {
+        return method.isDefault() && LOCAL_DEFAULTS.contains(method.getName());
     }
 
     /** The request for {@code method} with {@code args} on the object {@code name}. */

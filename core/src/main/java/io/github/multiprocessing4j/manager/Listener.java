@@ -34,11 +34,12 @@ import java.util.logging.Logger;
  * (plus strings, numbers, byte arrays, common collections) are deserialized from a client;
  * frames above {@linkplain Builder#maxFrameBytes the limit} are refused unread; every handshake
  * step and every write has a timeout. A client that fails the handshake, sends garbage or an
- * oversized frame is dropped with a logged reason, and {@link #accept()} goes on to the next. This
+ * oversized frame is dropped with a logged reason while the others are served. This
  * release has no TLS: across machines, run it inside a trusted network or a tunnel.
  *
- * <p>{@link #accept()} may be called from several threads at once. Closing the listener stops
- * accepting (and removes a Unix socket file it created); accepted connections stay open.
+ * <p>{@link #accept()} may be called from several threads at once; the first call starts a
+ * background thread that accepts and authenticates. Closing the listener stops accepting (and
+ * removes a Unix socket file it created); accepted connections stay open.
  */
 public final class Listener implements AutoCloseable {
 
@@ -48,6 +49,13 @@ public final class Listener implements AutoCloseable {
     private final NetOptions options;
     private final String address;
     private final UnixDomainSocketAddress unixPath;
+    /** Authenticated connections waiting for {@link #accept()}, then an exception once closed. */
+    private final java.util.concurrent.LinkedBlockingQueue<Object> ready = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final java.util.concurrent.Semaphore pending = new java.util.concurrent.Semaphore(MAX_PENDING_HANDSHAKES);
+    private Thread acceptor;
+
+    /** Handshakes in progress at most; connections beyond are dropped at once. */
+    public static final int MAX_PENDING_HANDSHAKES = 64;
 
     private Listener(ServerSocketChannel server, NetOptions options, String address, UnixDomainSocketAddress unixPath) {
         this.server = server;
@@ -77,29 +85,97 @@ public final class Listener implements AutoCloseable {
     }
 
     /**
-     * Waits for a client that authenticates, and returns its connection. Clients that fail the
-     * handshake are dropped (and logged) while it waits.
+     * Waits for a client that authenticates, and returns its connection. Handshakes run on
+     * threads of their own, at most {@value #MAX_PENDING_HANDSHAKES} at once (more connections are
+     * dropped at once), each bounded by the handshake timeout, so a peer that connects and says
+     * nothing delays nobody; clients that fail are dropped and logged.
      *
      * @return the connection
      * @throws IOException if the listener is closed or fails
+     * @throws java.io.InterruptedIOException if interrupted while waiting
      */
     public MessageConnection accept() throws IOException {
-        while (true) {
-            SocketChannel socket = server.accept();
-            FramedChannel channel = null;
-            try {
-                channel = new FramedChannel(socket, options.maxFrameBytes());
-                Handshake.server(channel, options.authKey(), options.handshakeTimeoutMillis());
-                return new MessageConnection(channel, options.codec(), options.writeTimeoutMillis());
-            } catch (IOException | RuntimeException e) {
-                String peer = channel != null ? channel.remoteAddress() : String.valueOf(socket.getRemoteAddress());
-                LOG.log(Level.WARNING, "dropped a client of " + address + " (" + peer + "): " + e.getMessage());
-                if (channel != null) {
-                    channel.close();
-                } else {
-                    socket.close();
-                }
+        startAcceptor();
+        try {
+            Object next = ready.take();
+            if (next instanceof MessageConnection connection) {
+                return connection;
             }
+            ready.put(next); // the closed marker stays for other callers
+            throw new IOException("the listener is closed", (Throwable) next);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for a client");
+        }
+    }
+
+    private synchronized void startAcceptor() {
+        if (acceptor == null) {
+            acceptor = Thread.ofPlatform().daemon().name("mp4j-listener-" + address).start(this::acceptLoop);
+        }
+    }
+
+    private void acceptLoop() {
+        long backoff = 1;
+        while (server.isOpen()) {
+            SocketChannel socket;
+            try {
+                socket = server.accept();
+                backoff = 1;
+            } catch (IOException e) {
+                if (!server.isOpen()) {
+                    break;
+                }
+                // out of descriptors, for one: wait a little and go on rather than stop serving
+                LOG.log(Level.WARNING, "accept failed on " + address + ": " + e.getMessage());
+                java.util.concurrent.locks.LockSupport.parkNanos(backoff * 1_000_000);
+                backoff = Math.min(backoff * 2, 1_000);
+                continue;
+            }
+            if (!pending.tryAcquire()) {
+                LOG.log(Level.WARNING, "dropped a client of " + address + ": too many handshakes in progress");
+                closeQuietly(socket);
+                continue;
+            }
+            Thread.ofVirtual().name("mp4j-handshake").start(() -> {
+                try {
+                    handshake(socket);
+                } finally {
+                    pending.release();
+                }
+            });
+        }
+        ready.add(new IOException("closed"));
+    }
+
+    private void handshake(SocketChannel socket) {
+        FramedChannel channel = null;
+        String peer = "?";
+        try {
+            peer = String.valueOf(socket.getRemoteAddress());
+            channel = new FramedChannel(socket, options.maxFrameBytes());
+            Handshake.server(channel, options.authKey(), options.handshakeTimeoutMillis());
+            MessageConnection connection = new MessageConnection(channel, options.codec(), options.writeTimeoutMillis());
+            if (!server.isOpen()) {
+                connection.close();
+                return;
+            }
+            ready.add(connection);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "dropped a client of " + address + " (" + peer + "): " + e.getMessage());
+            if (channel != null) {
+                channel.close();
+            } else {
+                closeQuietly(socket);
+            }
+        }
+    }
+
+    private static void closeQuietly(SocketChannel socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // dropping it is all we wanted
         }
     }
 
@@ -112,6 +188,12 @@ public final class Listener implements AutoCloseable {
     public void close() {
         try {
             server.close();
+            ready.add(new IOException("closed"));
+            Object left;
+            while ((left = ready.peek()) instanceof MessageConnection connection) {
+                ready.remove(left);
+                connection.close(); // authenticated but never accepted
+            }
             if (unixPath != null) {
                 Files.deleteIfExists(unixPath.getPath());
             }

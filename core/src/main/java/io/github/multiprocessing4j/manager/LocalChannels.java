@@ -51,6 +51,10 @@ final class LocalChannels {
         if (door.isClosed()) {
             throw new IllegalStateException("the manager is closed (or its process died)");
         }
+        Bytes bytes = new Bytes(64);
+        for (Object value : request) {
+            Wire.writeValue(bytes, value, CODEC, "argument"); // a bad argument fails here, before any channel
+        }
         Channel channel = idle.poll();
         if (channel == null) {
             channel = new Channel(QueueCore.create("mgr", Integer.MAX_VALUE, RING_BYTES),
@@ -59,11 +63,11 @@ final class LocalChannels {
         }
         boolean reusable = false;
         try {
-            Bytes bytes = new Bytes(64);
-            for (Object value : request) {
-                Wire.writeValue(bytes, value, CODEC, "argument");
+            while (!channel.requests().put((byte) 0, bytes.array(), bytes.size(), CHECK_NANOS)) {
+                if (door.isClosed()) {
+                    throw new IllegalStateException("the manager is closed (or its process died) during a call");
+                }
             }
-            channel.requests().put((byte) 0, bytes.array(), bytes.size(), -1);
             bytes.clear();
             while (channel.replies().take(bytes, CHECK_NANOS) < 0) {
                 if (door.isClosed()) {

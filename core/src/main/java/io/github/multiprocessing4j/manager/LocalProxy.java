@@ -35,8 +35,8 @@ final class LocalProxy implements InvocationHandler, java.io.Serializable {
                 default -> "proxy of " + typeName + " '" + name + "' in " + door;
             };
         }
-        if (method.isDefault()) {
-            // default methods (stream, forEach, getOrDefault...) run here, on top of the remote calls
+        if (Dispatcher.runsLocally(method)) {
+            // stream(), forEach(..): run here, on top of remote calls (iterators come back as copies)
             return InvocationHandler.invokeDefault(proxy, method, args);
         }
         return Dispatcher.adapt(method, Dispatcher.result(LocalChannels.of(door).call(

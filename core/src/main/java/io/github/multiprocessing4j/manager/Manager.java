@@ -127,8 +127,8 @@ public final class Manager implements AutoCloseable {
     /** Stops the manager process; its objects are gone, later calls fail. Idempotent. */
     @Override
     public void close() {
-        LocalChannels.of(door).closeIdle();
         door.close();
+        closeChannels(door);
         try {
             if (!worker.join(Duration.ofSeconds(5))) {
                 worker.kill();
@@ -167,7 +167,7 @@ public final class Manager implements AutoCloseable {
             }
         };
         objects.put("", new Dispatcher.Registered(Factory.class, factory));
-        List<QueueCore> attached = new ArrayList<>();
+        java.util.Set<QueueCore> attached = ConcurrentHashMap.newKeySet();
         try {
             while (true) {
                 String[] paths;
@@ -176,15 +176,42 @@ public final class Manager implements AutoCloseable {
                 } catch (IllegalStateException closed) {
                     return; // the manager was closed
                 }
-                QueueCore requests = QueueCore.attach(Path.of(paths[0]));
-                QueueCore replies = QueueCore.attach(Path.of(paths[1]));
-                attached.add(requests);
-                attached.add(replies);
-                Thread.ofVirtual().name("mp4j-manager-connection").start(() -> serveChannel(objects, requests, replies));
+                QueueCore requests = null;
+                try {
+                    if (paths == null || paths.length != 2) {
+                        throw new IllegalArgumentException("malformed connection request");
+                    }
+                    requests = QueueCore.attach(Path.of(paths[0]));
+                    QueueCore replies = QueueCore.attach(Path.of(paths[1]));
+                    QueueCore in = requests;
+                    attached.add(in);
+                    attached.add(replies);
+                    Thread.ofVirtual().name("mp4j-manager-connection").start(() -> {
+                        try {
+                            serveChannel(objects, in, replies);
+                        } finally {
+                            attached.remove(in);
+                            attached.remove(replies);
+                            in.close();
+                            replies.close();
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    // the caller gave up before we attached (its files are gone): serve the others
+                    if (requests != null) {
+                        requests.close();
+                    }
+                }
             }
         } finally {
             attached.forEach(QueueCore::close);
         }
+    }
+
+    /** Whether the process that created a channel file is gone (its name carries its pid). */
+    private static boolean creatorDied(QueueCore core) {
+        long pid = io.github.multiprocessing4j.internal.shm.SharedFiles.ownerPid(core.path().getFileName().toString());
+        return pid > 0 && !io.github.multiprocessing4j.internal.ipc.ProcessLock.isAlive((int) pid);
     }
 
     private static void serveChannel(Map<String, Dispatcher.Registered> objects, QueueCore requests,
@@ -192,12 +219,17 @@ public final class Manager implements AutoCloseable {
         Bytes bytes = new Bytes(256);
         try {
             while (true) {
-                requests.take(bytes, -1);
+                if (requests.take(bytes, java.util.concurrent.TimeUnit.SECONDS.toNanos(1)) < 0) {
+                    if (creatorDied(requests)) {
+                        return; // its JVM exited without closing the channel
+                    }
+                    continue;
+                }
                 Object[] reply;
                 try {
                     reply = Dispatcher.call(objects, Wire.readValues(bytes.array(), 0, bytes.size(), LocalChannels.CODEC),
                             LocalChannels.CODEC);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | LinkageError e) {
                     reply = Dispatcher.call(Map.of(), new Object[] {"?"}, LocalChannels.CODEC); // a malformed request
                 }
                 bytes.clear();
@@ -205,7 +237,7 @@ public final class Manager implements AutoCloseable {
                     for (Object value : reply) {
                         Wire.writeValue(bytes, value, LocalChannels.CODEC, "result");
                     }
-                } catch (RuntimeException notSerializable) {
+                } catch (RuntimeException | Error notSerializable) {
                     bytes.clear();
                     Wire.writeValue(bytes, Boolean.FALSE, LocalChannels.CODEC, "result");
                     Wire.writeValue(bytes, io.github.multiprocessing4j.internal.codec.RemoteThrowables.encode(
@@ -216,5 +248,10 @@ public final class Manager implements AutoCloseable {
         } catch (InterruptedException | RuntimeException e) {
             // the client closed its connection, or the manager is closing
         }
+    }
+
+    /** The channels of a manager's callers: closed when the manager is. */
+    static void closeChannels(SharedQueue<String[]> door) {
+        LocalChannels.of(door).closeIdle();
     }
 }

@@ -89,8 +89,8 @@ public final class ManagerClient implements AutoCloseable {
                 default -> "proxy of " + type.getSimpleName() + " '" + name + "' at " + address;
             };
         }
-        if (method.isDefault()) {
-            // default methods (stream, forEach, getOrDefault...) run here, on top of the remote calls
+        if (Dispatcher.runsLocally(method)) {
+            // stream(), forEach(..): run here, on top of remote calls (iterators come back as copies)
             return InvocationHandler.invokeDefault(proxy, method, args);
         }
         return Dispatcher.adapt(method, Dispatcher.result(call(Dispatcher.request(name, method, args)), codec, address));
@@ -101,23 +101,25 @@ public final class ManagerClient implements AutoCloseable {
             throw new IllegalStateException("the manager client is closed");
         }
         MessageConnection connection = idle.poll();
+        boolean reusable = false;
         try {
             if (connection == null) {
                 connection = client.connect(address);
             }
             connection.sendValues(request);
             Object[] response = connection.recvValues();
-            if (closed) {
-                connection.close();
-            } else {
-                idle.add(connection);
-            }
+            reusable = !closed;
             return response;
         } catch (IOException e) {
-            if (connection != null) {
-                connection.close();
-            }
             throw new UncheckedIOException("call to the manager at " + address + " failed: " + e.getMessage(), e);
+        } finally {
+            if (connection != null) {
+                if (reusable) {
+                    idle.add(connection);
+                } else {
+                    connection.close(); // after a failure the stream may be out of step
+                }
+            }
         }
     }
 

@@ -112,7 +112,16 @@ public final class ManagerServer implements AutoCloseable {
         try (connection) {
             while (!closed) {
                 Object[] reply = Dispatcher.call(objects, connection.recvValues(), listener.codec());
-                connection.sendValues(reply);
+                try {
+                    connection.sendValues(reply);
+                } catch (RuntimeException | IOException unsendable) {
+                    if (connection.isClosed()) {
+                        throw unsendable;
+                    }
+                    // a result that cannot be encoded or is too large: an error, not a dropped client
+                    connection.sendValues(Boolean.FALSE, io.github.multiprocessing4j.internal.codec.RemoteThrowables
+                            .encode(listener.codec(), unsendable));
+                }
             }
         } catch (EOFException e) {
             // the client hung up

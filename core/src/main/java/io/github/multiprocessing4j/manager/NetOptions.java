@@ -68,14 +68,14 @@ record NetOptions(byte[] authKey, Codec codec, int maxFrameBytes, long handshake
          * @throws IllegalArgumentException if a pattern would allow everything or reject
          */
         public B allow(String... classNamesOrPatterns) {
-            for (String pattern : classNamesOrPatterns) {
-                Objects.requireNonNull(pattern, "pattern");
+            for (String raw : classNamesOrPatterns) {
+                String pattern = Objects.requireNonNull(raw, "pattern").trim();
                 if (pattern.isBlank() || pattern.contains(";") || pattern.startsWith("!") || pattern.equals("*")
                         || pattern.contains("=")) {
                     throw new IllegalArgumentException("allow: '" + pattern
                             + "' (expected a class name or a package pattern such as com.example.*)");
                 }
-                allowed.add(pattern.trim());
+                allowed.add(pattern);
             }
             return self();
         }

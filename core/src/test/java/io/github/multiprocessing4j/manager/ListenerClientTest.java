@@ -116,7 +116,7 @@ class ListenerClientTest {
                 assertThat(connection.recv()).isEqualTo(List.of("echo", new Point(3, 4)));
                 connection.sendBytes(new byte[] {1, 2, 3});
                 assertThat(connection.recvBytes()).containsExactly(1, 2, 3);
-                assertThatThrownBy(() -> connection.recv(Duration.ofMillis(500)))
+                assertThatThrownBy(() -> connection.recv(Duration.ofSeconds(30)))
                         .isInstanceOf(java.io.EOFException.class); // the client closed
             }
             client.join();
@@ -219,6 +219,23 @@ class ListenerClientTest {
     }
 
     @Test
+    void aPeerThatSaysNothingDoesNotDelayOthers() throws Exception {
+        try (Listener listener = Listener.builder().authKey(KEY).handshakeTimeout(Duration.ofSeconds(20)).build();
+                SocketChannel silent = SocketChannel.open(parse(listener.address()))) {
+            CompletableFuture<MessageConnection> accepted = acceptAsync(listener);
+            long start = System.nanoTime();
+            try (MessageConnection good = Client.connect(listener.address(), KEY);
+                    MessageConnection server = accepted.get(30, TimeUnit.SECONDS)) {
+                good.send("prompt");
+                assertThat(server.recv()).isEqualTo("prompt");
+            }
+            assertThat(System.nanoTime() - start).as("not held up for the silent peer's 20 s")
+                    .isLessThan(TimeUnit.SECONDS.toNanos(10));
+            assertThat(silent.isOpen()).isTrue();
+        }
+    }
+
+    @Test
     void timeoutsAndBadArgumentsAreClear() throws Exception {
         try (Listener listener = Listener.builder().authKey(KEY).build()) {
             CompletableFuture<MessageConnection> accepted = acceptAsync(listener);
@@ -234,6 +251,7 @@ class ListenerClientTest {
         assertThatThrownBy(() -> Listener.builder().address("no-port")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("host:port");
         assertThatThrownBy(() -> Client.builder().allow("*")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Client.builder().allow(" *")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Client.builder().authKey(new byte[0])).isInstanceOf(IllegalArgumentException.class);
     }
 

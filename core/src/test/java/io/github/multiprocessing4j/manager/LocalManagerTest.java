@@ -78,6 +78,11 @@ class LocalManagerTest {
             Manager manager = context.manager();
             List<String> list = manager.list();
             assertThatThrownBy(() -> list.get(3)).isInstanceOf(IndexOutOfBoundsException.class);
+            Map<String, Object> dict = manager.dict();
+            assertThatThrownBy(() -> dict.put("x", new Object()))
+                    .isInstanceOf(io.github.multiprocessing4j.NotSerializableTaskException.class);
+            assertThat(dict.put("y", "fine")).as("the manager survived the bad argument").isNull();
+            assertThat(dict.putIfAbsent("y", "other")).isEqualTo("fine");
             assertThat(list.toString()).contains("proxy of List");
             assertThat(list).isEqualTo(list);
             manager.close();

@@ -90,6 +90,9 @@ class ManagerTest {
             // a live key-set view comes back as a copy; default methods run here on top of remote calls
             assertThat(map.keySet()).containsExactlyInAnyOrder("a", "b");
             assertThat(map.getOrDefault("zz", 7)).isEqualTo(7);
+            assertThat(map.putIfAbsent("a", 5)).as("runs on the server's map itself").isEqualTo(1);
+            assertThat(table).containsEntry("a", 1);
+            assertThat(map.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(3);
             assertThat(map.entrySet()).hasSize(2);
             @SuppressWarnings("unchecked")
             List<String> list = manager.get("frozen", List.class);
@@ -116,14 +119,28 @@ class ManagerTest {
             assertThat(raw.recvValues()[0]).isEqualTo(Boolean.FALSE);
             raw.sendValues("table", "getClass", "");
             assertThat(raw.recvValues()[0]).isEqualTo(Boolean.FALSE);
+            raw.sendValues("table", "copyOf", "java.util.Map", Map.of()); // a static method of Map
+            assertThat(raw.recvValues()[0]).isEqualTo(Boolean.FALSE);
             raw.sendValues("not a request");
             assertThat(raw.recvValues()[0]).isEqualTo(Boolean.FALSE);
         }
     }
 
+    /** A queue that tells when a taker has arrived. */
+    static final class ObservedQueue extends LinkedBlockingQueue<String> {
+        private static final long serialVersionUID = 1L;
+        final transient java.util.concurrent.CountDownLatch taking = new java.util.concurrent.CountDownLatch(1);
+
+        @Override
+        public String take() throws InterruptedException {
+            taking.countDown();
+            return super.take();
+        }
+    }
+
     @Test
     void aBlockingCallHoldsOnlyItsOwnConnection() throws Exception {
-        BlockingQueue<String> jobs = new LinkedBlockingQueue<>();
+        ObservedQueue jobs = new ObservedQueue();
         try (ManagerServer server = ManagerServer.builder().authKey(KEY).register("jobs", BlockingQueue.class, jobs)
                 .build().start();
                 ManagerClient manager = ManagerClient.connect(server.address(), KEY)) {
@@ -136,8 +153,7 @@ class ManagerTest {
                     throw new IllegalStateException(e);
                 }
             });
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> !taken.isDone()
-                    && server.toString().contains("jobs"));
+            assertThat(jobs.taking.await(30, TimeUnit.SECONDS)).as("the take is running on the server").isTrue();
             queue.put("wake up"); // a second connection, while the first blocks in take()
             assertThat(taken.get(30, TimeUnit.SECONDS)).isEqualTo("wake up");
         }

@@ -540,6 +540,10 @@ public final class QueueCore implements AutoCloseable {
             SharedWait.signalAll(segment, UNFINISHED_SEQ, UNFINISHED_SLEEPERS);
             closing = true;
         }
+        if (region.isOwner()) {
+            // the name goes now; the mapping stays until the last thread inside leaves
+            io.github.multiprocessing4j.internal.shm.SharedFiles.unlink(region.path());
+        }
         if (users.get() == 0) {
             release();
         }

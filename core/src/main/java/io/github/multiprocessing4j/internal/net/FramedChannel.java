@@ -132,7 +132,8 @@ public final class FramedChannel implements AutoCloseable {
     }
 
     private static long deadline(long timeoutMillis) {
-        return timeoutMillis <= 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutMillis * 1_000_000;
+        return timeoutMillis <= 0 || timeoutMillis > Long.MAX_VALUE / 4_000_000 ? Long.MAX_VALUE
+                : System.nanoTime() + timeoutMillis * 1_000_000;
     }
 
     private static void await(Selector selector, long deadline, String what) throws IOException {
@@ -140,8 +141,12 @@ public final class FramedChannel implements AutoCloseable {
         if (deadline != Long.MAX_VALUE && remaining <= 0) {
             throw new SocketTimeoutException(what + " timed out");
         }
-        selector.select(deadline == Long.MAX_VALUE ? 0 : Math.max(1, remaining));
-        selector.selectedKeys().clear();
+        try {
+            selector.select(deadline == Long.MAX_VALUE ? 0 : Math.max(1, remaining));
+            selector.selectedKeys().clear();
+        } catch (java.nio.channels.ClosedSelectorException e) {
+            throw new java.nio.channels.AsynchronousCloseException(); // closed by another thread
+        }
         if (Thread.interrupted()) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException(what + " interrupted");
@@ -164,12 +169,12 @@ public final class FramedChannel implements AutoCloseable {
     /** Closes the connection. Idempotent. */
     @Override
     public void close() {
-        try {
-            readSelector.close();
-            writeSelector.close();
-            channel.close();
-        } catch (IOException e) {
-            // closing is all we wanted
+        for (java.io.Closeable closeable : new java.io.Closeable[] {channel, readSelector, writeSelector}) {
+            try {
+                closeable.close();
+            } catch (IOException e) {
+                // closing is all we wanted
+            }
         }
     }
 }

@@ -11,17 +11,18 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Mutual authentication with a shared key, before anything is deserialized: each side sends the
- * other a random challenge and checks that the answer is HMAC-SHA256(key, challenge), compared in
- * constant time. The key itself never crosses the wire. The server challenges first; a side that
- * fails tells the other and closes.
+ * Mutual authentication with a shared key, before anything is deserialized: both sides
+ * contribute a random nonce and each proves knowledge of the key with an HMAC-SHA256 over its
+ * role and both nonces, compared in constant time. The key itself never crosses the wire. Frames
+ * after the handshake are not authenticated one by one: use a trusted network or a tunnel against
+ * an active man in the middle.
  */
 public final class Handshake {
 
     private static final byte[] CHALLENGE = "#MP4J-CHALLENGE-1#".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] WELCOME = "#MP4J-WELCOME#".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FAILURE = "#MP4J-FAILURE#".getBytes(StandardCharsets.US_ASCII);
     private static final int NONCE_BYTES = 32;
+    private static final int MAC_BYTES = 32;
     private static final int MAX_HANDSHAKE_FRAME = 256;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -29,57 +30,88 @@ public final class Handshake {
     }
 
     /**
-     * The server's side: challenge the client, then answer its challenge.
+     * The server's side. The server sends its nonce; the client answers with its own nonce and
+     * HMAC(key, "C" | server nonce | client nonce); the server checks it and answers with
+     * HMAC(key, "S" | server nonce | client nonce), which the client checks. Each proof is bound
+     * to its role and to both nonces of this connection, so it cannot be replayed or reflected
+     * into another connection.
      *
      * @param channel the connection
      * @param key the shared key
-     * @param timeoutMillis how long each step may take
+     * @param timeoutMillis how long the whole handshake may take
      * @throws AuthenticationException if the client does not know the key or speaks another protocol
      * @throws IOException if the connection fails or times out
      */
     public static void server(FramedChannel channel, byte[] key, long timeoutMillis) throws IOException {
-        challenge(channel, key, timeoutMillis);
-        answer(channel, key, timeoutMillis);
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        byte[] serverNonce = nonce();
+        byte[] hello = concat(CHALLENGE, serverNonce);
+        channel.write(hello, 0, hello.length, remaining(deadline));
+        byte[] answer = readSmall(channel, remaining(deadline));
+        if (answer.length != NONCE_BYTES + MAC_BYTES) {
+            throw new AuthenticationException("the other end did not answer the multiprocessing4j challenge");
+        }
+        byte[] clientNonce = Arrays.copyOfRange(answer, 0, NONCE_BYTES);
+        byte[] proof = Arrays.copyOfRange(answer, NONCE_BYTES, answer.length);
+        if (!MessageDigest.isEqual(proof, mac(key, 'C', serverNonce, clientNonce))) {
+            channel.write(FAILURE, 0, FAILURE.length, remaining(deadline));
+            throw new AuthenticationException("the other end does not know the authentication key");
+        }
+        byte[] serverProof = mac(key, 'S', serverNonce, clientNonce);
+        channel.write(serverProof, 0, serverProof.length, remaining(deadline));
     }
 
     /**
-     * The client's side: answer the server's challenge, then challenge it.
+     * The client's side (see {@link #server}).
      *
      * @param channel the connection
      * @param key the shared key
-     * @param timeoutMillis how long each step may take
+     * @param timeoutMillis how long the whole handshake may take
      * @throws AuthenticationException if the server does not know the key or refused ours
      * @throws IOException if the connection fails or times out
      */
     public static void client(FramedChannel channel, byte[] key, long timeoutMillis) throws IOException {
-        answer(channel, key, timeoutMillis);
-        challenge(channel, key, timeoutMillis);
-    }
-
-    private static void challenge(FramedChannel channel, byte[] key, long timeoutMillis) throws IOException {
-        byte[] nonce = new byte[NONCE_BYTES];
-        RANDOM.nextBytes(nonce);
-        byte[] message = concat(CHALLENGE, nonce);
-        channel.write(message, 0, message.length, timeoutMillis);
-        byte[] answer = readSmall(channel, timeoutMillis);
-        if (!MessageDigest.isEqual(answer, hmac(key, nonce))) {
-            channel.write(FAILURE, 0, FAILURE.length, timeoutMillis);
-            throw new AuthenticationException("the other end does not know the authentication key");
-        }
-        channel.write(WELCOME, 0, WELCOME.length, timeoutMillis);
-    }
-
-    private static void answer(FramedChannel channel, byte[] key, long timeoutMillis) throws IOException {
-        byte[] message = readSmall(channel, timeoutMillis);
-        if (message.length != CHALLENGE.length + NONCE_BYTES
-                || !Arrays.equals(message, 0, CHALLENGE.length, CHALLENGE, 0, CHALLENGE.length)) {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        byte[] hello = readSmall(channel, remaining(deadline));
+        if (hello.length != CHALLENGE.length + NONCE_BYTES
+                || !Arrays.equals(hello, 0, CHALLENGE.length, CHALLENGE, 0, CHALLENGE.length)) {
             throw new AuthenticationException("the other end did not start with a multiprocessing4j challenge");
         }
-        byte[] answer = hmac(key, Arrays.copyOfRange(message, CHALLENGE.length, message.length));
-        channel.write(answer, 0, answer.length, timeoutMillis);
-        byte[] verdict = readSmall(channel, timeoutMillis);
-        if (!Arrays.equals(verdict, WELCOME)) {
-            throw new AuthenticationException("authentication failed: the other end does not accept our key");
+        byte[] serverNonce = Arrays.copyOfRange(hello, CHALLENGE.length, hello.length);
+        byte[] clientNonce = nonce();
+        byte[] answer = concat(clientNonce, mac(key, 'C', serverNonce, clientNonce));
+        channel.write(answer, 0, answer.length, remaining(deadline));
+        byte[] verdict = readSmall(channel, remaining(deadline));
+        if (!MessageDigest.isEqual(verdict, mac(key, 'S', serverNonce, clientNonce))) {
+            throw new AuthenticationException(Arrays.equals(verdict, FAILURE)
+                    ? "authentication failed: the other end does not accept our key"
+                    : "authentication failed: the other end does not know the key");
+        }
+    }
+
+    private static long remaining(long deadline) throws IOException {
+        long millis = (deadline - System.nanoTime()) / 1_000_000;
+        if (millis <= 0) {
+            throw new java.net.SocketTimeoutException("the handshake timed out");
+        }
+        return millis;
+    }
+
+    private static byte[] nonce() {
+        byte[] nonce = new byte[NONCE_BYTES];
+        RANDOM.nextBytes(nonce);
+        return nonce;
+    }
+
+    private static byte[] mac(byte[] key, char role, byte[] serverNonce, byte[] clientNonce) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            mac.update((byte) role);
+            mac.update(serverNonce);
+            return mac.doFinal(clientNonce);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }
     }
 
@@ -89,16 +121,6 @@ public final class Handshake {
             return channel.read(timeoutMillis, MAX_HANDSHAKE_FRAME);
         } catch (java.io.EOFException e) {
             throw new AuthenticationException("the other end closed the connection during the handshake");
-        }
-    }
-
-    private static byte[] hmac(byte[] key, byte[] nonce) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(nonce);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }
     }
 
