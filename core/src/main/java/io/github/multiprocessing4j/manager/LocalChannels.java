@@ -56,13 +56,16 @@ final class LocalChannels {
             Wire.writeValue(bytes, value, CODEC, "argument"); // a bad argument fails here, before any channel
         }
         Channel channel = idle.poll();
-        if (channel == null) {
+        boolean fresh = channel == null;
+        if (fresh) {
             channel = new Channel(QueueCore.create("mgr", Integer.MAX_VALUE, RING_BYTES),
                     QueueCore.create("mgr", Integer.MAX_VALUE, RING_BYTES));
-            door.put(new String[] {channel.requests().path().toString(), channel.replies().path().toString()});
         }
         boolean reusable = false;
         try {
+            if (fresh) {
+                door.put(new String[] {channel.requests().path().toString(), channel.replies().path().toString()});
+            }
             while (!channel.requests().put((byte) 0, bytes.array(), bytes.size(), CHECK_NANOS)) {
                 if (door.isClosed()) {
                     throw new IllegalStateException("the manager is closed (or its process died) during a call");
