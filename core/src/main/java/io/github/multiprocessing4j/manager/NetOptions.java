@@ -92,6 +92,9 @@ record NetOptions(byte[] authKey, Codec codec, int maxFrameBytes, long handshake
 
         /**
          * The largest message accepted or sent (default 16 MiB); a larger one is refused unread.
+         * Arrays inside objects may have at most an eighth of this many elements (a JDK
+         * deserializer allocates an array before reading it); raw byte messages
+         * ({@code sendBytes}) and top-level byte arrays may fill a whole frame.
          *
          * @param bytes the limit, at least 1024
          * @return this builder
@@ -148,7 +151,7 @@ record NetOptions(byte[] authKey, Codec codec, int maxFrameBytes, long handshake
                 throw new IllegalStateException("no authKey: both ends need the same secret key");
             }
             List<String> patterns = new ArrayList<>(List.of("maxdepth=64", "maxrefs=1000000",
-                    "maxbytes=" + maxFrameBytes, "maxarray=" + maxFrameBytes));
+                    "maxbytes=" + maxFrameBytes, "maxarray=" + maxFrameBytes / 8)); // a long[] of that length fills a frame
             patterns.addAll(ALWAYS_ALLOWED);
             patterns.addAll(allowed);
             patterns.add("!*");

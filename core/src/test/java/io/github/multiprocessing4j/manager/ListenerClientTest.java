@@ -135,6 +135,18 @@ class ListenerClientTest {
                 assertThat(server.recv()).isEqualTo(Map.of("k", 1L));
                 client.send(new java.util.HashMap<>(Map.of("k", List.of(1, 2))));
                 assertThat(server.recv()).isEqualTo(Map.of("k", List.of(1, 2)));
+                byte[] large = new byte[3 << 20]; // larger than the first allocation of a frame
+                large[large.length - 1] = 42;
+                // sent from another thread: a message larger than the socket buffer needs a reader
+                CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
+                    try {
+                        client.sendBytes(large);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                assertThat(server.recvBytes()).hasSize(3 << 20).endsWith((byte) 42);
+                sent.get(30, TimeUnit.SECONDS);
             }
         }
         assertThat(Files.exists(socket)).isFalse();

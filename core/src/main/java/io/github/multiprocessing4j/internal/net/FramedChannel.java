@@ -103,10 +103,22 @@ public final class FramedChannel implements AutoCloseable {
             throw new IOException("frame of " + Integer.toUnsignedString(length) + " bytes exceeds the limit of "
                     + limit);
         }
-        ByteBuffer body = ByteBuffer.allocate(length);
-        readFully(body, deadline, false);
-        return body.array();
+        // memory grows with the bytes that actually arrive, not with what the header claims
+        byte[] body = new byte[Math.min(length, INITIAL_BODY)];
+        int done = 0;
+        while (done < length) {
+            if (done == body.length) {
+                body = java.util.Arrays.copyOf(body, (int) Math.min(length, 2L * body.length));
+            }
+            ByteBuffer chunk = ByteBuffer.wrap(body, done, body.length - done);
+            readFully(chunk, deadline, false);
+            done = body.length;
+        }
+        return body;
     }
+
+    /** The first allocation for a frame's body; it doubles as the bytes arrive. */
+    private static final int INITIAL_BODY = 64 << 10;
 
     private void readFully(ByteBuffer buffer, long deadline, boolean frameStart) throws IOException {
         while (buffer.hasRemaining()) {
