@@ -123,8 +123,28 @@ public final class WorkerJvm {
             }
         }, options.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
         jvm.launched.complete(process);
-        process.onExit().whenCompleteAsync((p, e) -> jvm.finish(), Threads.events());
+        // not Process.onExit(): it completes through the common pool, and a program whose tasks
+        // block that pool (one worker on 2 cores) would never see its workers end
+        Thread.ofVirtual().name("mp4j-reap-" + name).start(() -> {
+            awaitExit(process);
+            jvm.finish();
+        });
         return jvm;
+    }
+
+    private static void awaitExit(Process process) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                process.waitFor();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Called by the hub when this worker's hello arrives. */
