@@ -13,7 +13,7 @@ import java.util.function.Function;
  * {@link SharedLock} for compound updates, passed to workers as a reference.
  */
 abstract sealed class SharedCell implements AutoCloseable, java.io.Serializable
-        permits SharedLong, SharedInt, SharedDouble, SharedLongArray, SharedIntArray, SharedDoubleArray, SharedByteArray {
+        permits SharedLong, SharedInt, SharedDouble, SharedArray {
 
     @Serial
     private static final long serialVersionUID = 1L;

@@ -5,7 +5,6 @@ import java.io.Serial;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.util.Objects;
 
 /**
  * A fixed-length array of doubles shared by every process that has it: Python's
@@ -17,7 +16,7 @@ import java.util.Objects;
  * {@link MemorySegment}. Instances are thread-safe. {@link #close()} (or closing the creating
  * context) removes the shared memory.
  */
-public final class SharedDoubleArray extends SharedCell {
+public final class SharedDoubleArray extends SharedArray {
 
     @Serial
     private static final long serialVersionUID = 1L;
@@ -28,29 +27,12 @@ public final class SharedDoubleArray extends SharedCell {
     private static final VarHandle ELEMENT = LAYOUT.varHandle();
     private static final VarHandle BITS = ValueLayout.JAVA_LONG.varHandle();
 
-    private final transient int length;
-    private final transient MemorySegment elements;
-
     SharedDoubleArray(SharedRegion region) {
-        super(region, KIND);
-        this.length = Math.toIntExact(io.github.multiprocessing4j.internal.ipc.SyncRegions.longParameter(region));
-        this.elements = segment.asSlice(DATA, (long) length * LAYOUT.byteSize());
+        super(region, KIND, LAYOUT);
     }
 
     static SharedDoubleArray create(int length) {
-        if (length < 0) {
-            throw new IllegalArgumentException("length: " + length + " (expected: at least 0)");
-        }
-        return create(KIND, (long) length * LAYOUT.byteSize(), length, SharedDoubleArray::new);
-    }
-
-    /**
-     * The number of elements.
-     *
-     * @return the length
-     */
-    public int length() {
-        return length;
+        return create(KIND, LAYOUT, length, SharedDoubleArray::new);
     }
 
     /**
@@ -103,8 +85,7 @@ public final class SharedDoubleArray extends SharedCell {
      * @throws IndexOutOfBoundsException if a range is outside its array
      */
     public void copyTo(int from, double[] destination, int destinationFrom, int count) {
-        Objects.checkFromIndexSize(from, count, length);
-        MemorySegment.copy(elements, LAYOUT, from * LAYOUT.byteSize(), destination, destinationFrom, count);
+        MemorySegment.copy(elements, LAYOUT, range(from, count), destination, destinationFrom, count);
     }
 
     /**
@@ -117,8 +98,7 @@ public final class SharedDoubleArray extends SharedCell {
      * @throws IndexOutOfBoundsException if a range is outside its array
      */
     public void copyFrom(double[] source, int sourceFrom, int to, int count) {
-        Objects.checkFromIndexSize(to, count, length);
-        MemorySegment.copy(source, sourceFrom, elements, LAYOUT, to * LAYOUT.byteSize(), count);
+        MemorySegment.copy(source, sourceFrom, elements, LAYOUT, range(to, count), count);
     }
 
     /**
@@ -130,24 +110,5 @@ public final class SharedDoubleArray extends SharedCell {
         double[] copy = new double[length];
         copyTo(0, copy, 0, length);
         return copy;
-    }
-
-    /**
-     * The elements as memory: {@link #length()} elements of {@code double} in native byte order.
-     * Valid until the array is closed.
-     *
-     * @return a view of the shared elements
-     */
-    public MemorySegment asSegment() {
-        return elements;
-    }
-
-    private long offset(int index) {
-        return Objects.checkIndex(index, length) * LAYOUT.byteSize();
-    }
-
-    @Override
-    public String toString() {
-        return "SharedDoubleArray[" + name() + ", length " + length + "]";
     }
 }

@@ -5,7 +5,6 @@ import java.io.Serial;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.util.Objects;
 
 /**
  * A fixed-length array of longs shared by every process that has it: Python's
@@ -17,7 +16,7 @@ import java.util.Objects;
  * {@link MemorySegment}. Instances are thread-safe. {@link #close()} (or closing the creating
  * context) removes the shared memory.
  */
-public final class SharedLongArray extends SharedCell {
+public final class SharedLongArray extends SharedArray {
 
     @Serial
     private static final long serialVersionUID = 1L;
@@ -27,29 +26,12 @@ public final class SharedLongArray extends SharedCell {
     private static final ValueLayout.OfLong LAYOUT = ValueLayout.JAVA_LONG;
     private static final VarHandle ELEMENT = LAYOUT.varHandle();
 
-    private final transient int length;
-    private final transient MemorySegment elements;
-
     SharedLongArray(SharedRegion region) {
-        super(region, KIND);
-        this.length = Math.toIntExact(io.github.multiprocessing4j.internal.ipc.SyncRegions.longParameter(region));
-        this.elements = segment.asSlice(DATA, (long) length * LAYOUT.byteSize());
+        super(region, KIND, LAYOUT);
     }
 
     static SharedLongArray create(int length) {
-        if (length < 0) {
-            throw new IllegalArgumentException("length: " + length + " (expected: at least 0)");
-        }
-        return create(KIND, (long) length * LAYOUT.byteSize(), length, SharedLongArray::new);
-    }
-
-    /**
-     * The number of elements.
-     *
-     * @return the length
-     */
-    public int length() {
-        return length;
+        return create(KIND, LAYOUT, length, SharedLongArray::new);
     }
 
     /**
@@ -128,8 +110,7 @@ public final class SharedLongArray extends SharedCell {
      * @throws IndexOutOfBoundsException if a range is outside its array
      */
     public void copyTo(int from, long[] destination, int destinationFrom, int count) {
-        Objects.checkFromIndexSize(from, count, length);
-        MemorySegment.copy(elements, LAYOUT, from * LAYOUT.byteSize(), destination, destinationFrom, count);
+        MemorySegment.copy(elements, LAYOUT, range(from, count), destination, destinationFrom, count);
     }
 
     /**
@@ -142,8 +123,7 @@ public final class SharedLongArray extends SharedCell {
      * @throws IndexOutOfBoundsException if a range is outside its array
      */
     public void copyFrom(long[] source, int sourceFrom, int to, int count) {
-        Objects.checkFromIndexSize(to, count, length);
-        MemorySegment.copy(source, sourceFrom, elements, LAYOUT, to * LAYOUT.byteSize(), count);
+        MemorySegment.copy(source, sourceFrom, elements, LAYOUT, range(to, count), count);
     }
 
     /**
@@ -155,24 +135,5 @@ public final class SharedLongArray extends SharedCell {
         long[] copy = new long[length];
         copyTo(0, copy, 0, length);
         return copy;
-    }
-
-    /**
-     * The elements as memory: {@link #length()} elements of {@code long} in native byte order.
-     * Valid until the array is closed.
-     *
-     * @return a view of the shared elements
-     */
-    public MemorySegment asSegment() {
-        return elements;
-    }
-
-    private long offset(int index) {
-        return Objects.checkIndex(index, length) * LAYOUT.byteSize();
-    }
-
-    @Override
-    public String toString() {
-        return "SharedLongArray[" + name() + ", length " + length + "]";
     }
 }

@@ -136,9 +136,7 @@ final class QueueTrial {
                     last = take(queue);
                 }
                 seconds[round] = (System.nanoTime() - t0) / 1e9;
-                if (w.size == 0 ? !Integer.valueOf(w.n - 1).equals(last) : ((byte[]) last).length != w.size) {
-                    throw new AssertionError("wrong last item: " + last);
-                }
+                checkLast(w, last);
             }
             producer.join();
             emitThroughput("queue." + w.label, w, seconds);
@@ -168,9 +166,7 @@ final class QueueTrial {
                     last = in.recv(STALL);
                 }
                 seconds[round] = (System.nanoTime() - t0) / 1e9;
-                if (w.size == 0 ? !Integer.valueOf(w.n - 1).equals(last) : ((byte[]) last).length != w.size) {
-                    throw new AssertionError("wrong last item: " + last);
-                }
+                checkLast(w, last);
             }
             producer.join();
             emitThroughput("pipe." + w.label, w, seconds);
@@ -334,6 +330,13 @@ final class QueueTrial {
             }
             writer.join();
             emitThroughput("ring." + w.label, new Workload(w.label, frame, w.n, w.rounds), seconds);
+        }
+    }
+
+    /** The last item of a round must be the producer's last. */
+    private static void checkLast(Workload w, Object last) {
+        if (w.size == 0 ? !Integer.valueOf(w.n - 1).equals(last) : ((byte[]) last).length != w.size) {
+            throw new AssertionError("wrong last item: " + last);
         }
     }
 

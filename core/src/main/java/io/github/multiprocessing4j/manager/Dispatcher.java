@@ -164,7 +164,6 @@ final class Dispatcher {
         if (ok) {
             return reply[1];
         }
-        // (callers adapt the value to the method's return type with adapt)
         throw RemoteThrowables.decode(codec, (byte[]) reply[1]);
     }
 }

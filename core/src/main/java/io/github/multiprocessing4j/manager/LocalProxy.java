@@ -17,6 +17,8 @@ final class LocalProxy implements InvocationHandler, java.io.Serializable {
     private final SharedQueue<String[]> door;
     private final String name;
     private final String typeName;
+    /** This JVM's channels to the manager, looked up once. */
+    private transient volatile LocalChannels channels;
 
     LocalProxy(SharedQueue<String[]> door, String name, String typeName) {
         this.door = door;
@@ -39,7 +41,12 @@ final class LocalProxy implements InvocationHandler, java.io.Serializable {
             // stream(), forEach(..): run here, on top of remote calls (iterators come back as copies)
             return InvocationHandler.invokeDefault(proxy, method, args);
         }
-        return Dispatcher.adapt(method, Dispatcher.result(LocalChannels.of(door).call(
-                Dispatcher.request(name, method, args)), LocalChannels.CODEC, "manager " + door));
+        LocalChannels to = channels;
+        if (to == null) {
+            to = LocalChannels.of(door);
+            channels = to;
+        }
+        return Dispatcher.adapt(method, Dispatcher.result(to.call(Dispatcher.request(name, method, args)),
+                LocalChannels.CODEC, "manager " + door));
     }
 }

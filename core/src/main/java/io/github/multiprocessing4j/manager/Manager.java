@@ -128,7 +128,7 @@ public final class Manager implements AutoCloseable {
     @Override
     public void close() {
         door.close();
-        closeChannels(door);
+        LocalChannels.of(door).closeIdle();
         try {
             if (!worker.join(Duration.ofSeconds(5))) {
                 worker.kill();
@@ -248,10 +248,5 @@ public final class Manager implements AutoCloseable {
         } catch (InterruptedException | RuntimeException e) {
             // the client closed its connection, or the manager is closing
         }
-    }
-
-    /** The channels of a manager's callers: closed when the manager is. */
-    static void closeChannels(SharedQueue<String[]> door) {
-        LocalChannels.of(door).closeIdle();
     }
 }

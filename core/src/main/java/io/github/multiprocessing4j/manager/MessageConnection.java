@@ -75,11 +75,7 @@ public final class MessageConnection implements AutoCloseable {
         try {
             return Wire.readValues(frame, 1, frame.length - 1, codec);
         } catch (RuntimeException | LinkageError e) {
-            close();
-            InvalidObjectException rejected = new InvalidObjectException("message rejected, connection closed: "
-                    + (e.getCause() != null ? e.getCause() : e));
-            rejected.initCause(e);
-            throw rejected;
+            throw rejected(e);
         }
     }
 
@@ -179,12 +175,17 @@ public final class MessageConnection implements AutoCloseable {
         try {
             return Wire.readValue(frame, 1, frame.length - 1, codec);
         } catch (RuntimeException | LinkageError e) {
-            close();
-            InvalidObjectException rejected = new InvalidObjectException("message rejected, connection closed: "
-                    + (e.getCause() != null ? e.getCause() : e));
-            rejected.initCause(e);
-            throw rejected;
+            throw rejected(e);
         }
+    }
+
+    /** Closes the connection after a message that cannot be decoded here, and says why. */
+    private InvalidObjectException rejected(Throwable e) {
+        close();
+        InvalidObjectException rejected = new InvalidObjectException("message rejected, connection closed: "
+                + (e.getCause() != null ? e.getCause() : e));
+        rejected.initCause(e);
+        return rejected;
     }
 
     private void requireOpen() throws IOException {

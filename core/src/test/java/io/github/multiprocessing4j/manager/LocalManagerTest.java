@@ -96,13 +96,18 @@ class LocalManagerTest {
     void aKilledManagerFailsWaitingCallsInsteadOfHangingThem(String backend) throws Exception {
         try (Context context = context(backend); Manager manager = context.manager()) {
             BlockingQueue<String> queue = manager.queue();
-            Thread killer = Thread.ofPlatform().start(() -> {
-                org.awaitility.Awaitility.await().pollDelay(java.time.Duration.ofMillis(200)).until(() -> true);
-                context.activeChildren().forEach(WorkerProcess::kill);
+            // the take waits in the manager, or finds it dead: either way it must fail, not hang
+            java.util.concurrent.CompletableFuture<String> taken = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return queue.take();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
             });
-            assertThatThrownBy(queue::take).isInstanceOf(IllegalStateException.class);
-            killer.join();
-            assertThat(manager.isAlive()).isFalse();
+            context.activeChildren().forEach(WorkerProcess::kill);
+            assertThatThrownBy(() -> taken.get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(IllegalStateException.class);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> !manager.isAlive());
         }
     }
 }
