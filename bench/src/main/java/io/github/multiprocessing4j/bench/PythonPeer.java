@@ -81,8 +81,14 @@ public final class PythonPeer {
         return Measurement.parseAll(result.output());
     }
 
-    /** The interpreter's version line. */
-    String version() throws IOException, InterruptedException {
+    /**
+     * The interpreter's version line.
+     *
+     * @return such as {@code Python 3.11.7}
+     * @throws IOException if python cannot run
+     * @throws InterruptedException if interrupted
+     */
+    public String version() throws IOException, InterruptedException {
         return run(List.of(python.toString(), "--version"), work, 30).output().trim();
     }
 
