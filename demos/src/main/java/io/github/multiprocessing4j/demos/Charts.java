@@ -34,17 +34,24 @@ public final class Charts {
             python.add(row.python().isPresent() ? row.python().getAsDouble() * 1000 : 0.0);
             anyPython |= row.python().isPresent();
         }
-        CategoryChart chart = new CategoryChartBuilder().width(Math.max(800, 110 * labels.size())).height(520)
-                .title(result.name() + ": wall time (ms, log scale; lower is better)")
+        double smallest = java.util.stream.Stream.concat(jvm.stream(), python.stream()).filter(v -> v > 0)
+                .mapToDouble(Double::doubleValue).min().orElse(1);
+        double largest = java.util.stream.Stream.concat(jvm.stream(), python.stream()).mapToDouble(Double::doubleValue)
+                .max().orElse(1);
+        // a log axis only labels whole decades: use it when the bars span more than one
+        boolean log = largest / smallest >= 20;
+        CategoryChart chart = new CategoryChartBuilder().width(Math.max(900, 170 * labels.size())).height(600)
+                .title(result.name() + ": wall time (ms" + (log ? ", log scale" : "") + "; lower is better)")
                 .xAxisTitle("").yAxisTitle("ms").build();
         org.knowm.xchart.style.CategoryStyler styler = chart.getStyler();
-        chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setXAxisLabelRotation(30);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setYAxisLogarithmic(log);
+        chart.getStyler().setXAxisLabelRotation(20);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        chart.getStyler().setYAxisDecimalPattern("#,##0");
         chart.getStyler().setLabelsVisible(false);
         styler.setChartBackgroundColor(java.awt.Color.WHITE);
-        double floor = java.util.stream.Stream.concat(jvm.stream(), python.stream()).filter(v -> v > 0)
-                .mapToDouble(Double::doubleValue).min().orElse(1) / 2;
+        double floor = log ? smallest / 2 : 0;
         styler.setYAxisMin(floor);
         chart.addSeries("multiprocessing4j (JVM)", labels, atLeast(jvm, floor));
         if (anyPython) {
@@ -60,7 +67,7 @@ public final class Charts {
         return oneWorkload ? row.backend() : row.workload() + ": " + row.backend();
     }
 
-    /** A log axis cannot draw zero: a missing figure becomes a bar at the axis' floor, which is not drawn. */
+    /** A log axis cannot draw zero: a missing figure becomes a bar at the axis' floor, which is not seen. */
     private static List<Double> atLeast(List<Double> values, double floor) {
         return values.stream().map(v -> Math.max(v, floor)).toList();
     }

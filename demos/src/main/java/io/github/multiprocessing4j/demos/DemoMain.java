@@ -1,6 +1,9 @@
 package io.github.multiprocessing4j.demos;
 
 import io.github.multiprocessing4j.Multiprocessing;
+import io.github.multiprocessing4j.OutputSink;
+import io.github.multiprocessing4j.ProcessOptions;
+import io.github.multiprocessing4j.internal.launch.AotCache;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,6 +115,12 @@ public final class DemoMain implements Callable<Integer> {
         try (Progress progress = Progress.forConsole(console)) {
             DemoSettings settings = new DemoSettings(size, count, out, python, progress);
             console.println(Report.machine(settings, python.map(Python::version)));
+            if (chosen.stream().anyMatch(d -> !(d instanceof IsolationDemo))) {
+                // Worker JVMs start from an AOT cache that is trained in the background on first use; train it
+                // now, so the first run's figures are not measured beside a training JVM.
+                console.println("preparing the worker start-up cache (a few seconds, first run after a build only)");
+                AotCache.ensure(ProcessOptions.builder().output(OutputSink.discard()).build());
+            }
             for (Demo demo : chosen) {
                 console.println();
                 progress.begin(demo.name(), demo.steps(settings));

@@ -73,7 +73,9 @@ public final class IsolationDemo implements Demo {
     @Override
     public DemoResult run(DemoSettings settings) throws Exception {
         List<Row> rows = new ArrayList<>();
-        ProcessOptions options = ProcessOptions.builder().maxHeap(HEAP).build();
+        // A small heap, so the leak ends quickly; no AOT cache, whose training for these options would run
+        // beside the demo (start-up speed is not what this demo shows).
+        ProcessOptions options = ProcessOptions.builder().maxHeap(HEAP).aotCache(false).build();
         for (Scenario scenario : Scenario.values()) {
             settings.progress().step(scenario.name().toLowerCase() + " on processes");
             try (Context context = Multiprocessing.processes(options)) {
