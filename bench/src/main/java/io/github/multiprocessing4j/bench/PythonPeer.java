@@ -105,11 +105,28 @@ public final class PythonPeer {
         builder.environment().putAll(environment);
         builder.environment().remove("PYTHONDONTWRITEBYTECODE");
         Process process = builder.start();
-        byte[] output = process.getInputStream().readAllBytes();
+        // read on another thread: spawned children keep the pipe open, so reading to its end first
+        // would outlive any timeout
+        java.util.concurrent.CompletableFuture<byte[]> output = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                output.complete(process.getInputStream().readAllBytes());
+            } catch (IOException e) {
+                output.completeExceptionally(e);
+            }
+        });
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly().waitFor();
-            throw new IOException("timed out: " + command);
+            throw new IOException("timed out after " + timeoutSeconds + " s: " + command);
         }
-        return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+        byte[] bytes;
+        try {
+            bytes = output.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            throw new IOException("output of " + command + " not readable", e);
+        }
+        return new Result(process.exitValue(), new String(bytes, StandardCharsets.UTF_8));
     }
 }

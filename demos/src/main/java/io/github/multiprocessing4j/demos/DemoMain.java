@@ -30,10 +30,17 @@ import picocli.CommandLine.Parameters;
         description = {"The experiments of the talks in ../shared/seeds, on threads, virtual threads and processes,",
             "side by side with CPython's multiprocessing. Writes a table per demo, a chart (PNG) and report.md."},
         footer = {"", "Demos: all, primes, fib, io, images, producer-consumer, race, isolation.",
-            "Exit code: 0 when every check passed, 1 when a result was wrong, 2 on bad arguments."})
+            "Exit code: 0 when every check passed, 1 when a result was wrong or a demo could not run, "
+                + "2 on bad arguments."})
 public final class DemoMain implements Callable<Integer> {
 
     private static final Map<String, Demo> DEMOS = demos();
+
+    /** The largest --size: 100 times the talks' workloads already runs for hours. */
+    static final double MAX_SIZE = 100;
+
+    /** The most workers: each may be a JVM. */
+    static final int MAX_WORKERS = 64;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -91,13 +98,17 @@ public final class DemoMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<Demo> chosen = choose(names);
-        if (!(size > 0) || Double.isInfinite(size)) {
+        if (!(size > 0) || size > MAX_SIZE) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--size must be a positive number (1.0 is the talks' size), was " + size);
+                    "--size must be a number above 0 and at most " + MAX_SIZE + " (1.0 is the talks' size), was " + size);
         }
-        if (workers != null && workers < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--workers must be at least 1, was "
-                    + workers);
+        if (workers != null && (workers < 1 || workers > MAX_WORKERS)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--workers must be between 1 and "
+                    + MAX_WORKERS + ", was " + workers);
+        }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--out must be a folder, but " + out
+                    + " is a file");
         }
         PrintStream console = System.out;
         int count = workers != null ? workers : Math.max(2, Multiprocessing.cpuCount());
@@ -131,6 +142,12 @@ public final class DemoMain implements Callable<Integer> {
                     progress.end();
                     failures.add(demo.name() + ": " + e.getMessage());
                     console.println("CHECK FAILED in " + demo.name() + ": " + e.getMessage());
+                    continue;
+                } catch (Exception e) {
+                    progress.end();
+                    failures.add(demo.name() + " could not run: " + e);
+                    console.println("ERROR in " + demo.name() + ": " + e);
+                    e.printStackTrace(console);
                     continue;
                 }
                 progress.end();

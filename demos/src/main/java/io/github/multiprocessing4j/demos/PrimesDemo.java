@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -233,10 +232,5 @@ public final class PrimesDemo implements Demo {
             total += sums.get(i);
         }
         return "sum " + total + " ok";
-    }
-
-    @SuppressWarnings("unused")
-    private static OptionalDouble none() {
-        return OptionalDouble.empty();
     }
 }

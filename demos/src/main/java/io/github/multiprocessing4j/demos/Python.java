@@ -3,7 +3,6 @@ package io.github.multiprocessing4j.demos;
 import io.github.multiprocessing4j.bench.Measurement;
 import io.github.multiprocessing4j.bench.PythonPeer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,7 +67,7 @@ public final class Python {
                 values.put(m.name(), m.value());
             }
             return values;
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | RuntimeException e) {
             System.err.println("CPython trial '" + String.join(" ", args) + "' failed: " + e.getMessage());
             return Map.of();
         }

@@ -59,25 +59,26 @@ public final class RaceDemo implements Demo {
             python = settings.python().get().run(Map.of("PYB_VALUE_N", Integer.toString(n)), "value", "spawn");
         }
         List<Row> rows = new ArrayList<>();
-        record Backend(String label, Context context) {
+        record Backend(String label, java.util.function.Supplier<Context> context) {
         }
-        List<Backend> backends = List.of(new Backend("threads", Multiprocessing.threads()),
-                new Backend("virtual threads", Multiprocessing.virtualThreads()),
-                new Backend("processes", Multiprocessing.processes()));
+        List<Backend> backends = List.of(new Backend("threads", Multiprocessing::threads),
+                new Backend("virtual threads", Multiprocessing::virtualThreads),
+                new Backend("processes", Multiprocessing::processes));
         List<List<Row>> byMode = new ArrayList<>();
         for (Mode mode : Mode.values()) {
             byMode.add(new ArrayList<>());
         }
         for (Backend backend : backends) {
             settings.progress().step(backend.label());
-            try (Context context = backend.context()) {
+            try (Context context = backend.context().get()) {
                 for (Mode mode : Mode.values()) {
                     Outcome outcome = race(context, mode, n);
                     String check;
                     if (mode == Mode.NO_LOCK) {
-                        if (outcome.total() > expected || outcome.total() < n) {
+                        // lost updates can take the count far down, but never to zero or past the total
+                        if (outcome.total() > expected || outcome.total() < 1) {
                             throw new DemoCheckException("unlocked counter ended at " + outcome.total()
-                                    + ", outside [" + n + ", " + expected + "]");
+                                    + ", outside [1, " + expected + "]");
                         }
                         check = String.format(Locale.ROOT, "%,d of %,d: %.1f%% lost", outcome.total(), expected,
                                 100.0 * (expected - outcome.total()) / expected);

@@ -49,6 +49,27 @@ public final class Workloads {
     }
 
     /**
+     * The sum of all primes below n by the sieve of Eratosthenes: another algorithm, to check
+     * {@link #sumPrimes}.
+     *
+     * @param n the bound, exclusive
+     * @return the sum
+     */
+    public static long sievePrimeSum(int n) {
+        boolean[] composite = new boolean[Math.max(n, 2)];
+        long sum = 0;
+        for (int x = 2; x < n; x++) {
+            if (!composite[x]) {
+                sum += x;
+                for (long m = (long) x * x; m < n; m += x) {
+                    composite[(int) m] = true;
+                }
+            }
+        }
+        return sum;
+    }
+
+    /**
      * Naive recursive Fibonacci, as in the 2013 GIL talk.
      *
      * @param n the index

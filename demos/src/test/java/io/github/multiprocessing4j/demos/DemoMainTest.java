@@ -36,9 +36,10 @@ class DemoMainTest {
     void nonPositiveSizeAndWorkersAreBadArguments() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         assertThat(run(err, "race", "--size", "0", "--no-python", "--out", out.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("--size must be a positive number");
+        assertThat(err.toString()).contains("--size must be a number above 0");
+        assertThat(run(err, "race", "--size", "1e9", "--no-python", "--out", out.toString())).isEqualTo(2);
         assertThat(run(err, "race", "--workers", "0", "--no-python", "--out", out.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("--workers must be at least 1");
+        assertThat(err.toString()).contains("--workers must be between 1 and 64");
         assertThat(run(err)).isEqualTo(2);
     }
 
