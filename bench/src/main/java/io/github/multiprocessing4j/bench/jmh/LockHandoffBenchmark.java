@@ -21,8 +21,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Contended cost of a {@link SharedLock} of the processes backend: two threads of a group each
- * lock it, increment a counter it guards and unlock it, as fast as they can, so the lock keeps
- * changing hands (spinning, then sleeping in the kernel when the holder keeps it). A
+ * lock it, increment a counter it guards and unlock it, as fast as they can. Neither lock is fair,
+ * so a thread may take the lock again many times before the other gets it: this is contended
+ * throughput, not a strict ping-pong hand-off (the bench's {@code value} group measures that
+ * latency between processes). A
  * {@link ReentrantLock} under the same load is the in-JVM baseline. Reported as the average time
  * per critical section as seen by each thread; the group's throughput is two divided by it. The
  * uncontended figures are in {@link LockBenchmark}.
