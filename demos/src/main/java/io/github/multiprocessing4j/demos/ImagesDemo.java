@@ -64,19 +64,12 @@ public final class ImagesDemo implements Demo {
 
         progress.step("pool of processes");
         try (Context context = Multiprocessing.processes()) {
-            ProcessPool[] started = new ProcessPool[1];
-            Timed<List<Long>> cold = Timed.of(() -> {
-                started[0] = context.pool(n);
-                return started[0].map(ImagesDemo::process, inputs, 1);
-            });
-            try (ProcessPool pool = started[0]) {
-                rows.add(Row.of(workload, "ProcessPool on processes, incl. start", n, cold.seconds(),
-                        check(serial.value(), cold.value())));
-                progress.step("pool of processes, started");
-                Timed<List<Long>> warm = Timed.of(() -> pool.map(ImagesDemo::process, inputs, 1));
-                rows.add(Row.of(workload, "ProcessPool on processes, started", n, warm.seconds(),
-                        check(serial.value(), warm.value())));
-            }
+            Timed.ColdAndWarm<List<Long>> runs = Timed.coldThenWarm(context, n,
+                    () -> progress.step("pool of processes, started"), pool -> pool.map(ImagesDemo::process, inputs, 1));
+            rows.add(Row.of(workload, "ProcessPool on processes, incl. start", n, runs.cold().seconds(),
+                    check(serial.value(), runs.cold().value())));
+            rows.add(Row.of(workload, "ProcessPool on processes, started", n, runs.warm().seconds(),
+                    check(serial.value(), runs.warm().value())));
         }
         return new DemoResult(name(), count + " generated photos, " + WIDTH + "x" + HEIGHT
                 + ": decode PNG, halve, blur x3, grayscale, Sobel edges, encode PNG (2011 talk); outputs in "

@@ -104,19 +104,12 @@ public final class IoDemo implements Demo {
 
             progress.step("pool of 8 processes");
             try (Context context = Multiprocessing.processes()) {
-                ProcessPool[] started = new ProcessPool[1];
-                Timed<List<Integer>> cold = Timed.of(() -> {
-                    started[0] = context.pool(8);
-                    return started[0].map(IoDemo::fetch, urls, 1);
-                });
-                try (ProcessPool pool = started[0]) {
-                    rows.add(Row.of(workload, "pool of 8 processes, incl. start", 8, cold.seconds(),
-                            check(count, cold.value())));
-                    progress.step("pool of 8 processes, started");
-                    Timed<List<Integer>> warm = Timed.of(() -> pool.map(IoDemo::fetch, urls, 1));
-                    rows.add(Row.of(workload, "pool of 8 processes, started", 8, warm.seconds(),
-                            check(count, warm.value())));
-                }
+                Timed.ColdAndWarm<List<Integer>> runs = Timed.coldThenWarm(context, 8,
+                        () -> progress.step("pool of 8 processes, started"), pool -> pool.map(IoDemo::fetch, urls, 1));
+                rows.add(Row.of(workload, "pool of 8 processes, incl. start", 8, runs.cold().seconds(),
+                        check(count, runs.cold().value())));
+                rows.add(Row.of(workload, "pool of 8 processes, started", 8, runs.warm().seconds(),
+                        check(count, runs.warm().value())));
             }
 
             progress.step("HttpClient.sendAsync");

@@ -2,7 +2,6 @@ package io.github.multiprocessing4j.demos;
 
 import io.github.multiprocessing4j.Context;
 import io.github.multiprocessing4j.Multiprocessing;
-import io.github.multiprocessing4j.ProcessPool;
 import io.github.multiprocessing4j.SharedQueue;
 import io.github.multiprocessing4j.WorkerProcess;
 import java.io.IOException;
@@ -83,19 +82,12 @@ public final class PrimesDemo implements Demo {
                     check(ns, processes.value(), expected)));
 
             progress.step("ProcessPool.map");
-            ProcessPool[] started = new ProcessPool[1];
-            Timed<List<Long>> pooled = Timed.of(() -> {
-                started[0] = context.pool(n);
-                return started[0].map(Workloads::sumPrimes, ns);
-            });
-            try (ProcessPool pool = started[0]) {
-                rows.add(Row.of(workload, "ProcessPool.map, incl. start", n, pooled.seconds(),
-                        check(ns, pooled.value(), expected)));
-                progress.step("ProcessPool.map, started pool");
-                Timed<List<Long>> warm = Timed.of(() -> pool.map(Workloads::sumPrimes, ns));
-                rows.add(Row.of(workload, "ProcessPool.map, started pool", n, warm.seconds(),
-                        check(ns, warm.value(), expected)));
-            }
+            Timed.ColdAndWarm<List<Long>> runs = Timed.coldThenWarm(context, n,
+                    () -> progress.step("ProcessPool.map, started pool"), pool -> pool.map(Workloads::sumPrimes, ns));
+            rows.add(Row.of(workload, "ProcessPool.map, incl. start", n, runs.cold().seconds(),
+                    check(ns, runs.cold().value(), expected)));
+            rows.add(Row.of(workload, "ProcessPool.map, started pool", n, runs.warm().seconds(),
+                    check(ns, runs.warm().value(), expected)));
         }
         rows = withPython(rows, settings, ns.size(), n);
         return new DemoResult(name(), "sum of primes below n, n = 10,000 .. " + String.format("%,d", ns.getLast())
