@@ -54,9 +54,10 @@ final class ValueTrial {
                     SharedLock lock = counter.lock();
                     for (int round = 0; round < ROUNDS; round++) {
                         start.await(STALL);
-                        for (int i = 0; i < n; i++) {
-                            switch (mode) {
-                                case "lock" -> {
+                        // one loop per mode, as pybench.py's _incr: the mode is not tested per increment
+                        switch (mode) {
+                            case "lock" -> {
+                                for (int i = 0; i < n; i++) {
                                     lock.lock();
                                     try {
                                         counter.set(counter.get() + 1);
@@ -64,8 +65,16 @@ final class ValueTrial {
                                         lock.unlock();
                                     }
                                 }
-                                case "nolock" -> counter.set(counter.get() + 1);
-                                default -> counter.incrementAndGet();
+                            }
+                            case "nolock" -> {
+                                for (int i = 0; i < n; i++) {
+                                    counter.set(counter.get() + 1);
+                                }
+                            }
+                            default -> {
+                                for (int i = 0; i < n; i++) {
+                                    counter.incrementAndGet();
+                                }
                             }
                         }
                         end.await(STALL);

@@ -5,7 +5,11 @@ import io.github.multiprocessing4j.Context;
 import io.github.multiprocessing4j.Multiprocessing;
 import io.github.multiprocessing4j.Pipe;
 import io.github.multiprocessing4j.RemoteException;
+import io.github.multiprocessing4j.SharedEvent;
+import io.github.multiprocessing4j.SharedLock;
+import io.github.multiprocessing4j.SharedLong;
 import io.github.multiprocessing4j.SharedQueue;
+import io.github.multiprocessing4j.SharedSemaphore;
 import io.github.multiprocessing4j.SerializableRunnable;
 import io.github.multiprocessing4j.internal.codec.Codecs;
 import io.github.multiprocessing4j.internal.codec.RemoteThrowables;
@@ -16,14 +20,18 @@ import io.github.multiprocessing4j.spi.Codec;
 /**
  * The workload a training worker runs so the AOT cache holds what a real worker loads and links:
  * decoding and running serialized lambdas, encoding and decoding exceptions, serving a pool
- * ({@link PoolTraining}), and putting to and taking from queues and pipes (a producer thread and
- * this one), so that a worker's first messages do not run in the interpreter with cold profiles.
+ * ({@link PoolTraining}), putting to and taking from queues and pipes (a producer thread and this
+ * one), and two threads incrementing a shared value under its lock and atomically, so that a
+ * worker's first messages and lock calls do not run with cold profiles (JEP 515 keeps the profiles
+ * in the cache).
  */
 final class AotTraining {
 
     private static final int ROUNDS = 300;
     /** Messages per kind through a queue and a pipe: enough for the JIT to compile the paths. */
     private static final int MESSAGES = 5_000;
+    /** Increments per thread and kind on a shared value. */
+    private static final int INCREMENTS = 50_000;
 
     private AotTraining() {
     }
@@ -50,7 +58,54 @@ final class AotTraining {
         }
         sink += PoolTraining.run(ROUNDS);
         sink += queues();
+        sink += sync();
         System.out.println("trained " + sink);
+    }
+
+    /**
+     * Two threads (this one and a helper) each add one to a shared long {@link #INCREMENTS} times
+     * under its lock, then as many times atomically, so that the lock's contended and uncontended
+     * paths are both profiled; then an event and a semaphore round.
+     */
+    private static long sync() {
+        try (Context context = Multiprocessing.threads(); SharedLong counter = context.sharedLong(0);
+                SharedSemaphore permits = context.semaphore(1); SharedEvent done = context.event()) {
+            Thread helper = Thread.ofPlatform().daemon().name("aot-training-sync").start(() -> {
+                try {
+                    increments(counter, permits);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    done.set();
+                }
+            });
+            increments(counter, permits);
+            done.await();
+            helper.join();
+            return counter.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while training", e);
+        }
+    }
+
+    private static void increments(SharedLong counter, SharedSemaphore permits) throws InterruptedException {
+        SharedLock lock = counter.lock();
+        for (int i = 0; i < INCREMENTS; i++) {
+            lock.lock();
+            try {
+                counter.set(counter.get() + 1);
+            } finally {
+                lock.unlock();
+            }
+        }
+        for (int i = 0; i < INCREMENTS; i++) {
+            counter.incrementAndGet();
+        }
+        for (int i = 0; i < INCREMENTS / 10; i++) {
+            permits.acquire();
+            permits.release();
+        }
     }
 
     private static long queues() {
