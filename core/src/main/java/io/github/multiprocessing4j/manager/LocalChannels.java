@@ -46,8 +46,12 @@ final class LocalChannels {
         return door.toString().replace(", closed", "");
     }
 
-    /** Sends one request and waits for its reply. */
-    Object[] call(Object[] request) throws InterruptedException {
+    /**
+     * Sends one request and waits for its reply. The wait is not interruptible (an interrupt is
+     * kept for the caller), so a call that ran in the manager always has its reply read and its
+     * channel stays usable; the calls that can wait long are sent in slices by the proxies.
+     */
+    Object[] call(Object[] request) {
         if (door.isClosed()) {
             throw new IllegalStateException("the manager is closed (or its process died)");
         }
@@ -58,24 +62,48 @@ final class LocalChannels {
         Channel channel = idle.poll();
         boolean fresh = channel == null;
         if (fresh) {
-            channel = new Channel(QueueCore.create("mgr", Integer.MAX_VALUE, RING_BYTES),
-                    QueueCore.create("mgr", Integer.MAX_VALUE, RING_BYTES));
+            QueueCore requests = QueueCore.create("mgr", Integer.MAX_VALUE, RING_BYTES);
+            try {
+                channel = new Channel(requests, QueueCore.create("mgr", Integer.MAX_VALUE, RING_BYTES));
+            } catch (RuntimeException | Error e) {
+                requests.close();
+                throw e;
+            }
         }
+        boolean interrupted = false; // kept for the caller until the reply is in
         boolean reusable = false;
         try {
             if (fresh) {
-                door.put(new String[] {channel.requests().path().toString(), channel.replies().path().toString()});
-            }
-            while (!channel.requests().put((byte) 0, bytes.array(), bytes.size(), CHECK_NANOS)) {
-                if (door.isClosed()) {
-                    throw new IllegalStateException("the manager is closed (or its process died) during a call");
+                String[] paths = {channel.requests().path().toString(), channel.replies().path().toString()};
+                while (true) {
+                    try {
+                        door.put(paths);
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
                 }
+            }
+            while (true) {
+                try {
+                    if (channel.requests().put((byte) 0, bytes.array(), bytes.size(), CHECK_NANOS)) {
+                        break;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+                checkOpen();
             }
             bytes.clear();
-            while (channel.replies().take(bytes, CHECK_NANOS) < 0) {
-                if (door.isClosed()) {
-                    throw new IllegalStateException("the manager is closed (or its process died) during a call");
+            while (true) {
+                try {
+                    if (channel.replies().take(bytes, CHECK_NANOS) >= 0) {
+                        break;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
                 }
+                checkOpen();
             }
             Object[] reply = Wire.readValues(bytes.array(), 0, bytes.size(), CODEC);
             reusable = true;
@@ -86,6 +114,15 @@ final class LocalChannels {
             } else {
                 channel.close();
             }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void checkOpen() {
+        if (door.isClosed()) {
+            throw new IllegalStateException("the manager is closed (or its process died) during a call");
         }
     }
 

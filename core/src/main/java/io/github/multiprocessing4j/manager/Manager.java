@@ -32,7 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }
  * }</pre>
  *
- * <p>The objects live in the manager's worker (a thread for the thread backends); a proxy
+ * <p>It holds maps ({@link #dict()}), lists, queues, joinable queues, namespaces, values, locks,
+ * reentrant locks, semaphores, bounded semaphores and events, each created by the method of that
+ * name. The objects live in the manager's worker (a thread for the thread backends); a proxy
  * forwards every call to it over shared memory and returns the result or throws the remote
  * exception ({@link io.github.multiprocessing4j.RemoteException} when its class cannot be
  * recreated). Proxies serialize as references, so they can be captured by tasks and passed to
@@ -100,19 +102,123 @@ public final class Manager implements AutoCloseable {
         return (BlockingQueue<E>) create("queue", BlockingQueue.class);
     }
 
+    /**
+     * A new joinable queue in the manager: Python's {@code manager.JoinableQueue()}.
+     *
+     * @param <E> the element type
+     * @return a proxy
+     */
+    @SuppressWarnings("unchecked")
+    public <E> ManagedJoinableQueue<E> joinableQueue() {
+        return (ManagedJoinableQueue<E>) create("joinable", ManagedJoinableQueue.class);
+    }
+
+    /**
+     * A new namespace in the manager: Python's {@code manager.Namespace()}.
+     *
+     * @return a proxy
+     */
+    public Namespace namespace() {
+        return (Namespace) create("namespace", Namespace.class);
+    }
+
+    /**
+     * A new value in the manager: Python's {@code manager.Value(typecode, value)}, for any
+     * serializable type.
+     *
+     * @param <T> the value's type
+     * @param initial the first value, serializable (or {@code null})
+     * @return a proxy
+     */
+    @SuppressWarnings("unchecked")
+    public <T> ManagedValue<T> value(T initial) {
+        return (ManagedValue<T>) create("value", ManagedValue.class, initial);
+    }
+
+    /**
+     * A new lock in the manager: Python's {@code manager.Lock()}. Only the thread that locked it
+     * may unlock it; locking it again from that thread fails (it is not reentrant). When the
+     * process holding it dies, the next caller takes it over within about 100 ms. Waits honour
+     * interruption ({@code lockInterruptibly}, {@code tryLock(time, unit)}). It has no conditions. The shared-memory
+     * {@link Context#lock()} is much faster; this one lives and dies with the manager.
+     *
+     * @return a proxy
+     */
+    public java.util.concurrent.locks.Lock lock() {
+        return new ManagedProxies.LockProxy(newObject("lock", "Lock", Boolean.FALSE));
+    }
+
+    /**
+     * A new reentrant lock in the manager: Python's {@code manager.RLock()}; otherwise as
+     * {@link #lock()}.
+     *
+     * @return a proxy
+     */
+    public java.util.concurrent.locks.Lock reentrantLock() {
+        return new ManagedProxies.LockProxy(newObject("lock", "Lock", Boolean.TRUE));
+    }
+
+    /**
+     * A new semaphore in the manager: Python's {@code manager.Semaphore(permits)}.
+     *
+     * @param permits the permits it starts with, 0 or more
+     * @return a proxy
+     * @throws IllegalArgumentException if {@code permits} is negative
+     */
+    public ManagedSemaphore semaphore(int permits) {
+        return new ManagedProxies.SemaphoreProxy(newObject("semaphore", "Semaphore", requirePermits(permits)));
+    }
+
+    /**
+     * A new bounded semaphore in the manager: Python's {@code manager.BoundedSemaphore(permits)};
+     * releasing more than it started with fails.
+     *
+     * @param permits the permits it starts with, 0 or more
+     * @return a proxy
+     * @throws IllegalArgumentException if {@code permits} is negative
+     */
+    public ManagedSemaphore boundedSemaphore(int permits) {
+        return new ManagedProxies.SemaphoreProxy(newObject("bsemaphore", "Semaphore", requirePermits(permits)));
+    }
+
+    private static Integer requirePermits(int permits) {
+        if (permits < 0) {
+            throw new IllegalArgumentException("permits: " + permits + " (expected 0 or more)");
+        }
+        return permits;
+    }
+
+    /**
+     * A new event in the manager: Python's {@code manager.Event()}.
+     *
+     * @return a proxy
+     */
+    public ManagedEvent event() {
+        return new ManagedProxies.EventProxy(newObject("event", "Event", null));
+    }
+
     private Object create(String kind, Class<?> type) {
+        return create(kind, type, null);
+    }
+
+    private Object create(String kind, Class<?> type, Object parameter) {
+        return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                newObject(kind, type.getSimpleName(), parameter));
+    }
+
+    /** Creates an object in the manager and returns the handler that reaches it. */
+    private LocalProxy newObject(String kind, String typeName, Object parameter) {
         String name = kind + "-" + next.incrementAndGet();
         try {
-            Object[] reply = LocalChannels.of(door).call(new Object[] {"", "create", "java.lang.String,java.lang.String",
-                    kind, name});
+            Object[] reply = LocalChannels.of(door).call(new Object[] {"", "create",
+                    "java.lang.String,java.lang.String,java.lang.Object", kind, name, parameter});
             Dispatcher.result(reply, LocalChannels.CODEC, "manager " + door);
         } catch (RuntimeException e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("the manager could not create a " + kind + ": " + t, t);
         }
-        return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-                new LocalProxy(door, name, type.getSimpleName()));
+        return new LocalProxy(door, name, typeName);
     }
 
     /**
@@ -149,17 +255,25 @@ public final class Manager implements AutoCloseable {
 
     /** Creates objects on request; served under the empty name. */
     interface Factory {
-        void create(String kind, String name);
+        void create(String kind, String name, Object parameter);
     }
 
     /** The manager process: takes connections from the door and serves each on a thread of its own. */
     static void serve(SharedQueue<String[]> door) throws InterruptedException {
         Map<String, Dispatcher.Registered> objects = new ConcurrentHashMap<>();
-        Factory factory = (kind, name) -> {
+        Factory factory = (kind, name, parameter) -> {
             Dispatcher.Registered created = switch (kind) {
                 case "dict" -> new Dispatcher.Registered(Map.class, new ConcurrentHashMap<>());
                 case "list" -> new Dispatcher.Registered(List.class, Collections.synchronizedList(new ArrayList<>()));
                 case "queue" -> new Dispatcher.Registered(BlockingQueue.class, new LinkedBlockingQueue<>());
+                case "joinable" -> new Dispatcher.Registered(ManagedJoinableQueue.class, new ManagedObjects.JoinableImpl<>());
+                case "namespace" -> new Dispatcher.Registered(Namespace.class, new ManagedObjects.NamespaceImpl());
+                case "value" -> new Dispatcher.Registered(ManagedValue.class, new ManagedObjects.ValueImpl<>(parameter));
+                case "lock" -> new Dispatcher.Registered(ManagedObjects.LockService.class,
+                        new ManagedObjects.LockImpl(Boolean.TRUE.equals(parameter)));
+                case "semaphore", "bsemaphore" -> new Dispatcher.Registered(ManagedObjects.SemaphoreService.class,
+                        new ManagedObjects.SemaphoreImpl((Integer) parameter, kind.equals("bsemaphore")));
+                case "event" -> new Dispatcher.Registered(ManagedObjects.EventService.class, new ManagedObjects.EventImpl());
                 default -> throw new IllegalArgumentException("unknown kind " + kind);
             };
             if (objects.putIfAbsent(name, created) != null) {

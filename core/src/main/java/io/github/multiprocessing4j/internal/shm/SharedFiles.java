@@ -105,7 +105,7 @@ public final class SharedFiles {
         } catch (FileAlreadyExistsException e) {
             throw new UncheckedIOException("shared file already exists: " + path, e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create shared file " + path + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create shared file " + path + ": " + e, e);
         }
     }
 

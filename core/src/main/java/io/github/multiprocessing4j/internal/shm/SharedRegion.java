@@ -42,7 +42,9 @@ public final class SharedRegion implements AutoCloseable {
     }
 
     /**
-     * Creates an owner-only file of {@code size} zero bytes and maps it.
+     * Creates an owner-only file of {@code size} zero bytes and maps it. An interrupt does not make
+     * it fail (a file channel closes itself when its thread is interrupted): the region is created
+     * anyway and the interrupt is kept for the caller.
      *
      * @param kind what the region holds, part of the file name (for example {@code queue})
      * @param size its size in bytes
@@ -50,12 +52,42 @@ public final class SharedRegion implements AutoCloseable {
      * @throws UncheckedIOException if it cannot be created
      */
     public static SharedRegion create(String kind, long size) {
+        return uninterrupted(() -> createOnce(kind, size));
+    }
+
+    /** Runs a file operation with the interrupt flag cleared, again if an interrupt closed its channel. */
+    private static SharedRegion uninterrupted(java.util.function.Supplier<SharedRegion> operation) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (true) {
+                try {
+                    return operation.get();
+                } catch (UncheckedIOException e) {
+                    if (!(e.getCause() instanceof java.nio.channels.ClosedByInterruptException)) {
+                        throw e;
+                    }
+                    interrupted = true;
+                    Thread.interrupted();
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static SharedRegion createOnce(String kind, long size) {
         Path path = SharedFiles.newPath(kind);
+        Arena arena = null;
         try (FileChannel channel = SharedFiles.create(path, size)) {
-            Arena arena = Arena.ofShared();
+            arena = Arena.ofShared();
             MemorySegment segment = channel.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
             return new SharedRegion(path, arena, segment, true);
         } catch (IOException | RuntimeException e) {
+            if (arena != null) {
+                arena.close();
+            }
             SharedFiles.unlink(path);
             if (e instanceof IOException io) {
                 throw new UncheckedIOException("cannot map shared file " + path + ": " + io.getMessage(), io);
@@ -72,6 +104,10 @@ public final class SharedRegion implements AutoCloseable {
      * @throws IllegalStateException if the file no longer exists (its owner closed it or died)
      */
     public static SharedRegion attach(Path path) {
+        return uninterrupted(() -> attachOnce(path));
+    }
+
+    private static SharedRegion attachOnce(Path path) {
         SharedRegion region = ATTACHED.get(path);
         if (region != null && !region.closed.get()) {
             return region;
@@ -81,17 +117,22 @@ public final class SharedRegion implements AutoCloseable {
             if (region != null && !region.closed.get()) {
                 return region;
             }
+            Arena arena = Arena.ofShared();
             try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                Arena arena = Arena.ofShared();
                 MemorySegment segment = channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size(), arena);
                 region = new SharedRegion(path, arena, segment, false);
                 ATTACHED.put(path, region);
                 return region;
             } catch (NoSuchFileException e) {
+                arena.close();
                 throw new IllegalStateException("shared object " + path.getFileName()
                         + " no longer exists: the context that created it was closed, or its process died", e);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot attach shared file " + path + ": " + e.getMessage(), e);
+                arena.close();
+                throw new UncheckedIOException("cannot attach shared file " + path + ": " + e, e);
+            } catch (RuntimeException e) {
+                arena.close();
+                throw e;
             }
         }
     }

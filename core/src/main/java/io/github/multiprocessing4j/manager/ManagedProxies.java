@@ -1,0 +1,260 @@
+package io.github.multiprocessing4j.manager;
+
+import java.io.Serial;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * The callers' side of a local manager's locks, semaphores and events. Each wait is a series of
+ * calls that wait at most {@link LocalProxy#SLICE_MILLIS} in the manager, so a caller notices its
+ * interruption or its deadline between slices and never leaves a wait running in the manager (an
+ * interrupted acquire can therefore not take the lock behind the caller's back). Serializable as
+ * references, like the other proxies.
+ */
+final class ManagedProxies {
+
+    private ManagedProxies() {
+    }
+
+    /** The owner a lock records: this process and thread. */
+    static String owner() {
+        return ProcessHandle.current().pid() + "/" + Thread.currentThread().threadId();
+    }
+
+    /**
+     * Waits in slices until {@code attempt} succeeds or {@code timeoutNanos} elapses (negative:
+     * forever).
+     */
+    private static boolean sliced(long timeoutNanos, boolean interruptible, SliceAttempt attempt)
+            throws InterruptedException {
+        long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
+        boolean interrupted = false;
+        try {
+            while (true) {
+                if (Thread.interrupted()) {
+                    if (interruptible) {
+                        throw new InterruptedException();
+                    }
+                    interrupted = true;
+                }
+                long remaining = deadline == Long.MAX_VALUE ? LocalProxy.SLICE_MILLIS
+                        : TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (attempt.tryFor(Math.max(0, Math.min(remaining, LocalProxy.SLICE_MILLIS)))) {
+                    return true;
+                }
+                if (deadline != Long.MAX_VALUE && deadline - System.nanoTime() <= 0) {
+                    return false;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private interface SliceAttempt {
+        boolean tryFor(long millis);
+    }
+
+    /** A {@link Lock} whose state lives in the manager. */
+    static final class LockProxy implements Lock, Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        private final LocalProxy remote;
+
+        LockProxy(LocalProxy remote) {
+            this.remote = remote;
+        }
+
+        private boolean acquire(long millis) {
+            return (Boolean) remote.call("acquire", "java.lang.String,long", owner(), millis);
+        }
+
+        @Override
+        public void lock() {
+            try {
+                sliced(-1, false, this::acquire);
+            } catch (InterruptedException impossible) {
+                throw new AssertionError(impossible);
+            }
+        }
+
+        @Override
+        public void lockInterruptibly() throws InterruptedException {
+            sliced(-1, true, this::acquire);
+        }
+
+        @Override
+        public boolean tryLock() {
+            return acquire(0);
+        }
+
+        @Override
+        public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+            return sliced(Math.max(0, unit.toNanos(time)), true, this::acquire);
+        }
+
+        @Override
+        public void unlock() {
+            remote.call("release", "java.lang.String", owner());
+        }
+
+        /**
+         * Not supported: a manager lock has no conditions.
+         *
+         * @throws UnsupportedOperationException always
+         */
+        @Override
+        public Condition newCondition() {
+            throw new UnsupportedOperationException("a manager lock has no conditions; use ctx.lock().newCondition() "
+                    + "(a SharedLock and SharedCondition in shared memory) to wait across processes");
+        }
+
+        @Override
+        public String toString() {
+            return remote.describe();
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof LockProxy that && that.remote.sameObject(remote);
+        }
+
+        @Override
+        public int hashCode() {
+            return remote.hashCode();
+        }
+    }
+
+    /** A {@link ManagedSemaphore} whose permits live in the manager. */
+    static final class SemaphoreProxy implements ManagedSemaphore, Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        private final LocalProxy remote;
+
+        SemaphoreProxy(LocalProxy remote) {
+            this.remote = remote;
+        }
+
+        private boolean acquire(int permits, long millis) {
+            return (Boolean) remote.call("acquire", "int,long", permits, millis);
+        }
+
+        @Override
+        public void acquire() throws InterruptedException {
+            acquire(1);
+        }
+
+        @Override
+        public void acquire(int permits) throws InterruptedException {
+            positive(permits);
+            sliced(-1, true, millis -> acquire(permits, millis));
+        }
+
+        @Override
+        public boolean tryAcquire() {
+            return acquire(1, 0);
+        }
+
+        @Override
+        public boolean tryAcquire(Duration timeout) throws InterruptedException {
+            return sliced(Math.max(0, LocalProxy.nanos(timeout)), true, millis -> acquire(1, millis));
+        }
+
+        @Override
+        public void release() {
+            release(1);
+        }
+
+        @Override
+        public void release(int permits) {
+            positive(permits);
+            remote.call("release", "int", permits);
+        }
+
+        private static void positive(int permits) {
+            if (permits < 1) {
+                throw new IllegalArgumentException("permits: " + permits + " (expected 1 or more)");
+            }
+        }
+
+        @Override
+        public int availablePermits() {
+            return (Integer) remote.call("availablePermits", "");
+        }
+
+        @Override
+        public String toString() {
+            return remote.describe();
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof SemaphoreProxy that && that.remote.sameObject(remote);
+        }
+
+        @Override
+        public int hashCode() {
+            return remote.hashCode();
+        }
+    }
+
+    /** A {@link ManagedEvent} whose flag lives in the manager. */
+    static final class EventProxy implements ManagedEvent, Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        private final LocalProxy remote;
+
+        EventProxy(LocalProxy remote) {
+            this.remote = remote;
+        }
+
+        @Override
+        public void set() {
+            remote.call("set", "");
+        }
+
+        @Override
+        public void clear() {
+            remote.call("clear", "");
+        }
+
+        @Override
+        public boolean isSet() {
+            return (Boolean) remote.call("isSet", "");
+        }
+
+        @Override
+        public void await() throws InterruptedException {
+            sliced(-1, true, this::awaitFor);
+        }
+
+        @Override
+        public boolean await(Duration timeout) throws InterruptedException {
+            return sliced(Math.max(0, LocalProxy.nanos(timeout)), true, this::awaitFor);
+        }
+
+        private boolean awaitFor(long millis) {
+            return (Boolean) remote.call("await", "long", millis);
+        }
+
+        @Override
+        public String toString() {
+            return remote.describe();
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof EventProxy that && that.remote.sameObject(remote);
+        }
+
+        @Override
+        public int hashCode() {
+            return remote.hashCode();
+        }
+    }
+}

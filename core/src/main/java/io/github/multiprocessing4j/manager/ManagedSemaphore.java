@@ -1,0 +1,70 @@
+package io.github.multiprocessing4j.manager;
+
+import java.time.Duration;
+
+/**
+ * A counting semaphore held by a manager: Python's {@code manager.Semaphore(n)} and
+ * {@code manager.BoundedSemaphore(n)}. Get one from {@link Manager#semaphore(int)} or
+ * {@link Manager#boundedSemaphore(int)}; it serializes as a reference. Waits run in slices, so
+ * they honour interruption and timeouts, and an interrupted acquire never takes permits. Permits
+ * are not owned: a process that dies holding some does not give them back (the shared-memory
+ * {@link io.github.multiprocessing4j.SharedSemaphore} does). Thread-safe.
+ */
+public interface ManagedSemaphore {
+
+    /**
+     * Takes a permit, waiting as long as it takes.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
+    void acquire() throws InterruptedException;
+
+    /**
+     * Takes {@code permits} permits at once, waiting as long as it takes.
+     *
+     * @param permits how many, at least 1
+     * @throws InterruptedException if interrupted while waiting
+     * @throws IllegalArgumentException if {@code permits} is below 1
+     */
+    void acquire(int permits) throws InterruptedException;
+
+    /**
+     * Takes a permit if one is free now.
+     *
+     * @return {@code true} if taken
+     */
+    boolean tryAcquire();
+
+    /**
+     * Takes a permit, waiting at most {@code timeout}.
+     *
+     * @param timeout how long to wait
+     * @return {@code true} if taken, {@code false} on timeout
+     * @throws InterruptedException if interrupted while waiting
+     */
+    boolean tryAcquire(Duration timeout) throws InterruptedException;
+
+    /**
+     * Returns a permit.
+     *
+     * @throws IllegalStateException for a bounded semaphore, if that would exceed its initial
+     *     permits (Python's {@code ValueError})
+     */
+    void release();
+
+    /**
+     * Returns {@code permits} permits.
+     *
+     * @param permits how many, at least 1
+     * @throws IllegalStateException for a bounded semaphore, if that would exceed its initial
+     *     permits
+     */
+    void release(int permits);
+
+    /**
+     * Permits free now.
+     *
+     * @return the count
+     */
+    int availablePermits();
+}
