@@ -73,7 +73,7 @@ public final class Client {
                 socket.connect(socketAddress);
                 channel = new FramedChannel(socket, options.maxFrameBytes());
                 Handshake.client(channel, options.authKey(), options.handshakeTimeoutMillis());
-                return new MessageConnection(channel, options.codec(), options.writeTimeoutMillis());
+                return new MessageConnection(channel, options);
             } catch (IOException | RuntimeException e) {
                 if (channel != null) {
                     channel.close();

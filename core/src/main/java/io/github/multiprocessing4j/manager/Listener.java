@@ -155,7 +155,7 @@ public final class Listener implements AutoCloseable {
             peer = String.valueOf(socket.getRemoteAddress());
             channel = new FramedChannel(socket, options.maxFrameBytes());
             Handshake.server(channel, options.authKey(), options.handshakeTimeoutMillis());
-            MessageConnection connection = new MessageConnection(channel, options.codec(), options.writeTimeoutMillis());
+            MessageConnection connection = new MessageConnection(channel, options);
             if (!server.isOpen()) {
                 connection.close();
                 return;
@@ -181,6 +181,10 @@ public final class Listener implements AutoCloseable {
 
     io.github.multiprocessing4j.spi.Codec codec() {
         return options.codec();
+    }
+
+    NetOptions options() {
+        return options;
     }
 
     /** Stops accepting; removes the socket file of a Unix socket. Idempotent. */

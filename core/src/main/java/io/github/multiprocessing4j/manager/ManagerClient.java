@@ -27,11 +27,22 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * or {@link UncheckedIOException}. {@code equals}, {@code hashCode} and {@code toString} are
  * answered locally. Each call uses a free connection (one is opened when all are busy, so a
  * blocking call never holds up the others). Thread-safe.
+ *
+ * <p>Proxies are serializable, so a pool task or a worker process can capture one and call the
+ * server from there: a proxy serializes as the server's address, the object's name and this
+ * client's settings, <strong>including the key</strong>. Our worker processes receive it through
+ * owner-only shared memory; do not send a proxy anywhere you would not send the key. Proxies
+ * that arrive in a JVM share one client per server there. A closed client fails its own
+ * proxies' calls, not those of copies in other processes.
  */
 public final class ManagerClient implements AutoCloseable {
 
+    /** Clients that proxies deserialized in this JVM share, by address and settings. */
+    private static final java.util.Map<String, ManagerClient> SHARED = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final String address;
     private final Client.Builder client;
+    private final NetOptions.Settings settings;
     private final io.github.multiprocessing4j.spi.Codec codec;
     private final ConcurrentLinkedQueue<MessageConnection> idle = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
@@ -39,7 +50,17 @@ public final class ManagerClient implements AutoCloseable {
     private ManagerClient(String address, Client.Builder client) {
         this.address = address;
         this.client = client;
+        this.settings = client.settings();
         this.codec = client.options().codec();
+    }
+
+    /**
+     * The client a deserialized proxy uses in this JVM: one per address and settings, opened on
+     * first use and never closed (its connections close when idle).
+     */
+    static ManagerClient shared(String address, NetOptions.Settings settings) {
+        return SHARED.computeIfAbsent(address + "|" + settings.identity(),
+                key -> new ManagerClient(address, Client.builder().apply(settings)));
     }
 
     /**
@@ -77,15 +98,50 @@ public final class ManagerClient implements AutoCloseable {
         if (!type.isInterface()) {
             throw new IllegalArgumentException("type: " + type.getName() + " (expected an interface)");
         }
-        InvocationHandler handler = (proxy, method, args) -> invoke(name, type, proxy, method, args);
+        InvocationHandler handler = new NetworkProxy(this, address, name, type, settings);
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
+    }
+
+    /**
+     * The handler of a network proxy. It serializes as the server's address, the object's name
+     * and this client's settings, the key included, so that a pool task or a worker that gets the
+     * proxy can call the server itself (through a client shared in its JVM).
+     */
+    static final class NetworkProxy implements InvocationHandler, java.io.Serializable {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+        private final String address;
+        private final String name;
+        private final Class<?> type;
+        private final NetOptions.Settings settings;
+        private transient volatile ManagerClient client;
+
+        NetworkProxy(ManagerClient client, String address, String name, Class<?> type, NetOptions.Settings settings) {
+            this.client = client;
+            this.address = address;
+            this.name = name;
+            this.type = type;
+            this.settings = settings;
+        }
+
+        @Override
+        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+            ManagerClient to = client;
+            if (to == null) {
+                to = shared(address, settings);
+                client = to;
+            }
+            return to.invoke(name, type, proxy, method, args);
+        }
     }
 
     private Object invoke(String name, Class<?> type, Object proxy, Method method, Object[] args) throws Throwable {
         if (method.getDeclaringClass() == Object.class) {
             return switch (method.getName()) {
-                case "equals" -> proxy == args[0];
-                case "hashCode" -> System.identityHashCode(proxy);
+                case "equals" -> args[0] != null && Proxy.isProxyClass(args[0].getClass())
+                        && Proxy.getInvocationHandler(args[0]) instanceof NetworkProxy other
+                        && other.address.equals(address) && other.name.equals(name);
+                case "hashCode" -> name.hashCode();
                 default -> "proxy of " + type.getSimpleName() + " '" + name + "' at " + address;
             };
         }
@@ -100,7 +156,10 @@ public final class ManagerClient implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the manager client is closed");
         }
-        MessageConnection connection = idle.poll();
+        MessageConnection connection;
+        while ((connection = idle.poll()) != null && connection.isStale()) {
+            connection.close(); // the server closed it after its idle timeout
+        }
         boolean reusable = false;
         try {
             if (connection == null) {

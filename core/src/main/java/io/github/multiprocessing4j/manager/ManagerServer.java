@@ -111,7 +111,14 @@ public final class ManagerServer implements AutoCloseable {
     private void serveConnection(MessageConnection connection) {
         try (connection) {
             while (!closed) {
-                Object[] reply = Dispatcher.call(objects, connection.recvValues(), listener.codec());
+                Object[] request;
+                try {
+                    request = connection.recvValues(listener.options().idleTimeoutMillis());
+                } catch (java.net.SocketTimeoutException idle) {
+                    LOG.log(Level.FINE, "closed an idle manager client (" + connection.remoteAddress() + ")");
+                    return;
+                }
+                Object[] reply = Dispatcher.call(objects, request, listener.codec());
                 try {
                     connection.sendValues(reply);
                 } catch (RuntimeException | IOException unsendable) {
@@ -188,6 +195,42 @@ public final class ManagerServer implements AutoCloseable {
          */
         public Builder allow(Class<?>... classes) {
             listener.allow(classes);
+            return this;
+        }
+
+        /**
+         * How long a client connection may stay silent before it is closed (see
+         * {@link Listener.Builder#idleTimeout}; default 10 minutes).
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder idleTimeout(java.time.Duration timeout) {
+            listener.idleTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * How long a request may take to arrive once it started (see
+         * {@link Listener.Builder#readTimeout}; default 30 s).
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder readTimeout(java.time.Duration timeout) {
+            listener.readTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * The largest request or reply (see {@link Listener.Builder#maxFrameBytes}; default
+         * 16 MiB).
+         *
+         * @param bytes the limit, at least 1024
+         * @return this builder
+         */
+        public Builder maxFrameBytes(int bytes) {
+            listener.maxFrameBytes(bytes);
             return this;
         }
 

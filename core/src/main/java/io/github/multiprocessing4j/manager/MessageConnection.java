@@ -30,14 +30,16 @@ public final class MessageConnection implements AutoCloseable {
     private final FramedChannel channel;
     private final Codec codec;
     private final long writeTimeoutMillis;
+    private final long readTimeoutMillis;
     private final Object readLock = new Object();
     private final Object writeLock = new Object();
     private volatile boolean closed;
 
-    MessageConnection(FramedChannel channel, Codec codec, long writeTimeoutMillis) {
+    MessageConnection(FramedChannel channel, NetOptions options) {
         this.channel = channel;
-        this.codec = codec;
-        this.writeTimeoutMillis = writeTimeoutMillis;
+        this.codec = options.codec();
+        this.writeTimeoutMillis = options.writeTimeoutMillis();
+        this.readTimeoutMillis = options.readTimeoutMillis();
     }
 
     /**
@@ -67,7 +69,15 @@ public final class MessageConnection implements AutoCloseable {
 
     /** Receives a message sent with {@link #sendValues}. */
     Object[] recvValues() throws IOException {
-        byte[] frame = read(0);
+        return recvValues(0);
+    }
+
+    /**
+     * Receives a message sent with {@link #sendValues}, if one starts within {@code idleMillis}
+     * (0: forever); else {@link SocketTimeoutException}.
+     */
+    Object[] recvValues(long idleMillis) throws IOException {
+        byte[] frame = read(idleMillis);
         if (frame[0] != VALUES) {
             close();
             throw new InvalidObjectException("expected a manager message");
@@ -106,7 +116,8 @@ public final class MessageConnection implements AutoCloseable {
     }
 
     /**
-     * Receives the next object, waiting as long as needed.
+     * Receives the next object, waiting as long as needed for it to start; once it has started it
+     * must arrive within the read timeout ({@link Listener.Builder#readTimeout}).
      *
      * @return the object
      * @throws java.io.EOFException if the other end closed the connection
@@ -121,9 +132,9 @@ public final class MessageConnection implements AutoCloseable {
     /**
      * Receives the next object if it arrives within {@code timeout}.
      *
-     * @param timeout how long to wait
+     * @param timeout how long to wait for it to start (then the read timeout applies)
      * @return the object
-     * @throws SocketTimeoutException if none arrived in time (the connection stays usable; a
+     * @throws SocketTimeoutException if none started in time (the connection stays usable; a
      *     message that started arriving and stalled fails with an {@link IOException} and closes it)
      * @throws IOException as {@link #recv()}
      */
@@ -152,7 +163,7 @@ public final class MessageConnection implements AutoCloseable {
         synchronized (readLock) {
             byte[] frame;
             try {
-                frame = channel.read(timeoutMillis);
+                frame = channel.readIdle(timeoutMillis, readTimeoutMillis);
             } catch (SocketTimeoutException e) {
                 throw e;
             } catch (IOException e) {
@@ -191,6 +202,15 @@ public final class MessageConnection implements AutoCloseable {
     private void requireOpen() throws IOException {
         if (closed) {
             throw new IOException("the connection is closed");
+        }
+    }
+
+    /** Whether the other end closed this idle connection (or sent something it should not have). */
+    boolean isStale() {
+        try {
+            return closed || channel.hasInput();
+        } catch (IOException e) {
+            return true;
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.Objects;
 
 /** What listeners and clients share: the key, the allow-list, the limits. */
 record NetOptions(byte[] authKey, Codec codec, int maxFrameBytes, long handshakeTimeoutMillis,
-        long writeTimeoutMillis) {
+        long writeTimeoutMillis, long readTimeoutMillis, long idleTimeoutMillis) {
 
     /** Classes every connection may receive besides the allow-list: values, not behaviour. */
     static final List<String> ALWAYS_ALLOWED = List.of("java.lang.Boolean", "java.lang.Byte", "java.lang.Character",
@@ -24,6 +24,27 @@ record NetOptions(byte[] authKey, Codec codec, int maxFrameBytes, long handshake
             "java.util.Collections$Singleton*", "java.util.Arrays$ArrayList", "java.util.UUID", "java.time.Ser",
             "java.time.*");
 
+    /** A builder's configuration as a value; it holds the key, so it goes only where the key may. */
+    record Settings(byte[] authKey, List<String> allowed, int maxFrameBytes, Duration handshakeTimeout,
+            Duration writeTimeout, Duration readTimeout, Duration idleTimeout) implements java.io.Serializable {
+
+        /** A string that differs between configurations (the key only as a digest). */
+        String identity() {
+            try {
+                byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(authKey);
+                return java.util.HexFormat.of().formatHex(digest) + allowed + maxFrameBytes + handshakeTimeout
+                        + writeTimeout + readTimeout + idleTimeout;
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Settings[key hidden, allowed=" + allowed + "]";
+        }
+    }
+
     /**
      * The configuration shared by {@link Listener.Builder} and {@link Client.Builder}.
      *
@@ -35,6 +56,8 @@ record NetOptions(byte[] authKey, Codec codec, int maxFrameBytes, long handshake
         private int maxFrameBytes = 16 << 20;
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration writeTimeout = Duration.ofSeconds(30);
+        private Duration readTimeout = Duration.ofSeconds(30);
+        private Duration idleTimeout = Duration.ofMinutes(10);
 
         @SuppressWarnings("unchecked")
         private B self() {
@@ -130,11 +153,65 @@ record NetOptions(byte[] authKey, Codec codec, int maxFrameBytes, long handshake
             return self();
         }
 
+        /**
+         * How long one message may take to arrive once its first byte is in (default 30 s): a
+         * peer that starts a message and stalls is dropped.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public B readTimeout(Duration timeout) {
+            this.readTimeout = positive(timeout, "readTimeout");
+            return self();
+        }
+
+        /**
+         * How long a {@link ManagerServer} keeps a client connection that sends nothing
+         * (default 10 minutes); a {@link ManagerClient} replaces a connection the server closed
+         * this way without the caller noticing. A call that runs long (a queue's {@code take})
+         * does not count as idle.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public B idleTimeout(Duration timeout) {
+            this.idleTimeout = positive(timeout, "idleTimeout");
+            return self();
+        }
+
         private static Duration positive(Duration timeout, String what) {
             if (timeout == null || timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException(what + ": " + timeout + " (expected a positive duration)");
             }
             return timeout;
+        }
+
+        private static long millis(Duration timeout) {
+            try {
+                return Math.max(1, timeout.toMillis());
+            } catch (ArithmeticException e) {
+                return 0; // longer than a long can say: no limit
+            }
+        }
+
+        /** This configuration as a serializable value (for proxies that travel to other processes). */
+        Settings settings() {
+            options(); // fails now, not in another process, when the key is missing
+            return new Settings(authKey.clone(), List.copyOf(allowed), maxFrameBytes, handshakeTimeout, writeTimeout,
+                    readTimeout, idleTimeout);
+        }
+
+        /** Takes over a configuration made by {@link #settings()}. */
+        B apply(Settings settings) {
+            authKey = settings.authKey().clone();
+            allowed.clear();
+            allowed.addAll(settings.allowed());
+            maxFrameBytes = settings.maxFrameBytes();
+            handshakeTimeout = settings.handshakeTimeout();
+            writeTimeout = settings.writeTimeout();
+            readTimeout = settings.readTimeout();
+            idleTimeout = settings.idleTimeout();
+            return self();
         }
 
         /** Copies this configuration into another builder. */
@@ -144,6 +221,8 @@ record NetOptions(byte[] authKey, Codec codec, int maxFrameBytes, long handshake
             other.maxFrameBytes = maxFrameBytes;
             other.handshakeTimeout = handshakeTimeout;
             other.writeTimeout = writeTimeout;
+            other.readTimeout = readTimeout;
+            other.idleTimeout = idleTimeout;
         }
 
         NetOptions options() {
@@ -157,7 +236,7 @@ record NetOptions(byte[] authKey, Codec codec, int maxFrameBytes, long handshake
             patterns.add("!*");
             ObjectInputFilter filter = ObjectInputFilter.Config.createFilter(String.join(";", patterns));
             return new NetOptions(authKey, new JdkCodec(filter), maxFrameBytes, handshakeTimeout.toMillis(),
-                    writeTimeout.toMillis());
+                    writeTimeout.toMillis(), millis(readTimeout), millis(idleTimeout));
         }
     }
 }

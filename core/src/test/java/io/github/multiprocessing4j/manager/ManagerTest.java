@@ -178,4 +178,44 @@ class ManagerTest {
                 .register("x", Map.class, new ConcurrentHashMap<>())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("already registered");
     }
+
+    @Test
+    void proxiesTravelIntoPoolTasksAndCallTheServerFromThere() throws Exception {
+        Map<String, Integer> table = new ConcurrentHashMap<>();
+        try (ManagerServer server = ManagerServer.builder().authKey(KEY).register("table", Map.class, table).build().start();
+                ManagerClient client = ManagerClient.connect(server.address(), KEY);
+                io.github.multiprocessing4j.ProcessPool pool = context.pool(2)) {
+            @SuppressWarnings("unchecked")
+            Map<String, Integer> proxy = client.get("table", Map.class);
+            List<Integer> sizes = pool.map(word -> {
+                proxy.put(word, word.length()); // the proxy was serialized into the task
+                return proxy.size();
+            }, List.of("ada", "grace", "alan", "edsger"));
+            assertThat(sizes).allMatch(n -> n >= 1 && n <= 4);
+            assertThat(table).containsEntry("grace", 5).containsEntry("edsger", 6).hasSize(4);
+            assertThat(proxy).isEqualTo(proxy).hasToString("proxy of Map 'table' at " + server.address());
+        }
+    }
+
+    @Test
+    void idleConnectionsAreClosedByTheServerAndReplacedByTheClient() throws Exception {
+        Map<String, Integer> table = new ConcurrentHashMap<>();
+        try (ManagerServer server = ManagerServer.builder().authKey(KEY).idleTimeout(java.time.Duration.ofMillis(300))
+                .register("table", Map.class, table).build().start();
+                ManagerClient client = ManagerClient.connect(server.address(), KEY)) {
+            @SuppressWarnings("unchecked")
+            Map<String, Integer> proxy = client.get("table", Map.class);
+            proxy.put("a", 1);
+            // a connection opened after the proxy's last call: once the server closed it as idle,
+            // it has closed the proxy's connection too
+            try (MessageConnection watcher = Client.connect(server.address(), KEY)) {
+                assertThatThrownBy(() -> watcher.recv(java.time.Duration.ofSeconds(20)))
+                        .isInstanceOf(java.io.EOFException.class);
+            }
+            assertThat(proxy.put("b", 2)).isNull(); // on a new connection, transparently
+            assertThat(table).containsOnlyKeys("a", "b");
+        }
+        assertThatThrownBy(() -> ManagerServer.builder().idleTimeout(java.time.Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("idleTimeout");
+    }
 }

@@ -96,8 +96,54 @@ public final class FramedChannel implements AutoCloseable {
      */
     public byte[] read(long timeoutMillis, int limit) throws IOException {
         long deadline = deadline(timeoutMillis);
+        return readFrame(deadline, deadline, -1, limit);
+    }
+
+    /**
+     * Reads one frame, waiting at most {@code idleMillis} for it to start; once its first byte is
+     * in, the whole frame must arrive within {@code frameMillis} (so a peer that trickles a frame
+     * byte by byte cannot hold a reader for long).
+     *
+     * @param idleMillis how long to wait for a frame to start; 0 waits forever
+     * @param frameMillis how long a started frame may take; 0 has no limit
+     * @return the frame's bytes
+     * @throws SocketTimeoutException if no frame started in time (the stream stays usable)
+     * @throws IOException if a started frame stalled, is larger than the limit, or the
+     *     connection fails
+     */
+    public byte[] readIdle(long idleMillis, long frameMillis) throws IOException {
+        return readFrame(deadline(idleMillis), 0, frameMillis, maxFrameBytes);
+    }
+
+    /**
+     * Whether the other end closed the connection or sent something, checked without waiting:
+     * for a connection that should be idle, either means it can no longer be used.
+     *
+     * @return {@code true} if there is input or an end of stream to read
+     * @throws IOException if the check fails
+     */
+    public boolean hasInput() throws IOException {
+        try {
+            int ready = readSelector.selectNow();
+            readSelector.selectedKeys().clear();
+            return ready > 0;
+        } catch (java.nio.channels.ClosedSelectorException e) {
+            return true;
+        }
+    }
+
+    /**
+     * @param startDeadline when the frame must have started
+     * @param endDeadline when it must have ended, if {@code frameMillis} is negative
+     * @param frameMillis how long it may take from its first byte, 0 for no limit
+     */
+    private byte[] readFrame(long startDeadline, long endDeadline, long frameMillis, int limit) throws IOException {
         ByteBuffer header = ByteBuffer.allocate(4);
-        readFully(header, deadline, true);
+        header.limit(1);
+        readFully(header, startDeadline, true);
+        long deadline = frameMillis < 0 ? endDeadline : deadline(frameMillis);
+        header.limit(4);
+        readFully(header, deadline, false);
         int length = header.flip().getInt();
         if (length < 0 || length > limit) {
             throw new IOException("frame of " + Integer.toUnsignedString(length) + " bytes exceeds the limit of "
