@@ -72,6 +72,7 @@ public final class Client {
             try {
                 socket.connect(socketAddress);
                 channel = new FramedChannel(socket, options.maxFrameBytes());
+                options.startTls(channel, true, socketAddress);
                 Handshake.client(channel, options.authKey(), options.handshakeTimeoutMillis());
                 return new MessageConnection(channel, options);
             } catch (IOException | RuntimeException e) {

@@ -34,8 +34,8 @@ import java.util.logging.Logger;
  * (plus strings, numbers, byte arrays, common collections) are deserialized from a client;
  * frames above {@linkplain Builder#maxFrameBytes the limit} are refused unread; every handshake
  * step and every write has a timeout. A client that fails the handshake, sends garbage or an
- * oversized frame is dropped with a logged reason while the others are served. This
- * release has no TLS: across machines, run it inside a trusted network or a tunnel.
+ * oversized frame is dropped with a logged reason while the others are served. Across machines,
+ * add TLS ({@link Builder#tls}) so the traffic is private and the server proven.
  *
  * <p>{@link #accept()} may be called from several threads at once; the first call starts a
  * background thread that accepts and authenticates. Closing the listener stops accepting (and
@@ -154,6 +154,7 @@ public final class Listener implements AutoCloseable {
         try {
             peer = String.valueOf(socket.getRemoteAddress());
             channel = new FramedChannel(socket, options.maxFrameBytes());
+            options.startTls(channel, false, socket.getLocalAddress());
             Handshake.server(channel, options.authKey(), options.handshakeTimeoutMillis());
             MessageConnection connection = new MessageConnection(channel, options);
             if (!server.isOpen()) {

@@ -124,6 +124,15 @@ public final class ManagerClient implements AutoCloseable {
             this.settings = settings;
         }
 
+        @java.io.Serial
+        private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+            if (settings.tls()) {
+                throw new java.io.NotSerializableException("a proxy of a TLS ManagerClient cannot be serialized (its "
+                        + "SSLContext cannot travel): connect a ManagerClient where the proxy is needed instead");
+            }
+            out.defaultWriteObject();
+        }
+
         @Override
         public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
             ManagerClient to = client;

@@ -199,6 +199,18 @@ public final class ManagerServer implements AutoCloseable {
         }
 
         /**
+         * Encrypts every connection with TLS (see {@link Listener.Builder#tls}); clients must set
+         * it too.
+         *
+         * @param context an initialized context with the server's key and certificate
+         * @return this builder
+         */
+        public Builder tls(javax.net.ssl.SSLContext context) {
+            listener.tls(context);
+            return this;
+        }
+
+        /**
          * How long a client connection may stay silent before it is closed (see
          * {@link Listener.Builder#idleTimeout}; default 10 minutes).
          *

@@ -11,7 +11,33 @@ import java.util.Objects;
 
 /** What listeners and clients share: the key, the allow-list, the limits. */
 record NetOptions(byte[] authKey, Codec codec, int maxFrameBytes, long handshakeTimeoutMillis,
-        long writeTimeoutMillis, long readTimeoutMillis, long idleTimeoutMillis) {
+        long writeTimeoutMillis, long readTimeoutMillis, long idleTimeoutMillis, javax.net.ssl.SSLContext tls) {
+
+    /**
+     * Starts TLS on a new connection when it is configured: the end that connected is the TLS
+     * client and checks that the server's certificate names the host it dialled.
+     *
+     * @param channel the connection, before any frame
+     * @param client whether this end connected
+     * @param address the address dialled or listened on
+     */
+    void startTls(io.github.multiprocessing4j.internal.net.FramedChannel channel, boolean client, java.net.SocketAddress address)
+            throws java.io.IOException {
+        if (tls == null) {
+            return;
+        }
+        javax.net.ssl.SSLEngine engine;
+        if (client && address instanceof java.net.InetSocketAddress inet) {
+            engine = tls.createSSLEngine(inet.getHostString(), inet.getPort());
+            javax.net.ssl.SSLParameters parameters = engine.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host
+            engine.setSSLParameters(parameters);
+        } else {
+            engine = tls.createSSLEngine();
+        }
+        engine.setUseClientMode(client);
+        channel.startTls(engine, handshakeTimeoutMillis);
+    }
 
     /** Classes every connection may receive besides the allow-list: values, not behaviour. */
     static final List<String> ALWAYS_ALLOWED = List.of("java.lang.Boolean", "java.lang.Byte", "java.lang.Character",
@@ -26,14 +52,14 @@ record NetOptions(byte[] authKey, Codec codec, int maxFrameBytes, long handshake
 
     /** A builder's configuration as a value; it holds the key, so it goes only where the key may. */
     record Settings(byte[] authKey, List<String> allowed, int maxFrameBytes, Duration handshakeTimeout,
-            Duration writeTimeout, Duration readTimeout, Duration idleTimeout) implements java.io.Serializable {
+            Duration writeTimeout, Duration readTimeout, Duration idleTimeout, boolean tls) implements java.io.Serializable {
 
         /** A string that differs between configurations (the key only as a digest). */
         String identity() {
             try {
                 byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(authKey);
                 return java.util.HexFormat.of().formatHex(digest) + allowed + maxFrameBytes + handshakeTimeout
-                        + writeTimeout + readTimeout + idleTimeout;
+                        + writeTimeout + readTimeout + idleTimeout + tls;
             } catch (java.security.NoSuchAlgorithmException e) {
                 throw new IllegalStateException("SHA-256 is missing from this JDK", e);
             }
@@ -58,6 +84,7 @@ record NetOptions(byte[] authKey, Codec codec, int maxFrameBytes, long handshake
         private Duration writeTimeout = Duration.ofSeconds(30);
         private Duration readTimeout = Duration.ofSeconds(30);
         private Duration idleTimeout = Duration.ofMinutes(10);
+        private javax.net.ssl.SSLContext tls;
 
         @SuppressWarnings("unchecked")
         private B self() {
@@ -154,6 +181,22 @@ record NetOptions(byte[] authKey, Codec codec, int maxFrameBytes, long handshake
         }
 
         /**
+         * Encrypts the connection with TLS from this context, before the key exchange (off by
+         * default). Both ends must set it. A listener's context needs a key manager with its
+         * certificate; a client's needs a trust manager that trusts it, and the certificate must
+         * name the host the client dials ({@code 127.0.0.1} as an IP address entry, a name as a
+         * DNS entry). The shared key is still required: TLS hides and protects the traffic and
+         * proves the server, the key proves both ends.
+         *
+         * @param context an initialized context, for example from a {@code PKCS12} key store
+         * @return this builder
+         */
+        public B tls(javax.net.ssl.SSLContext context) {
+            this.tls = Objects.requireNonNull(context, "context");
+            return self();
+        }
+
+        /**
          * How long one message may take to arrive once its first byte is in (default 30 s): a
          * peer that starts a message and stalls is dropped.
          *
@@ -198,7 +241,7 @@ record NetOptions(byte[] authKey, Codec codec, int maxFrameBytes, long handshake
         Settings settings() {
             options(); // fails now, not in another process, when the key is missing
             return new Settings(authKey.clone(), List.copyOf(allowed), maxFrameBytes, handshakeTimeout, writeTimeout,
-                    readTimeout, idleTimeout);
+                    readTimeout, idleTimeout, tls != null);
         }
 
         /** Takes over a configuration made by {@link #settings()}. */
@@ -223,6 +266,7 @@ record NetOptions(byte[] authKey, Codec codec, int maxFrameBytes, long handshake
             other.writeTimeout = writeTimeout;
             other.readTimeout = readTimeout;
             other.idleTimeout = idleTimeout;
+            other.tls = tls;
         }
 
         NetOptions options() {
@@ -236,7 +280,7 @@ record NetOptions(byte[] authKey, Codec codec, int maxFrameBytes, long handshake
             patterns.add("!*");
             ObjectInputFilter filter = ObjectInputFilter.Config.createFilter(String.join(";", patterns));
             return new NetOptions(authKey, new JdkCodec(filter), maxFrameBytes, handshakeTimeout.toMillis(),
-                    writeTimeout.toMillis(), millis(readTimeout), millis(idleTimeout));
+                    writeTimeout.toMillis(), millis(readTimeout), millis(idleTimeout), tls);
         }
     }
 }

@@ -7,12 +7,19 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
 
 /**
  * Length-prefixed frames over a socket channel, with a size limit and timeouts: a 4-byte
  * big-endian length, then the bytes. The channel is non-blocking underneath so that every read
  * and write can time out (a blocking {@link SocketChannel} cannot). Reads are serialized by the
  * caller, and so are writes.
+ *
+ * <p>After {@link #startTls}, the frames travel inside TLS records (an {@link SSLEngine} over the
+ * same non-blocking channel). A reader and a writer may still run at once: records are written
+ * under one lock, so a reader that must answer the peer during a TLS exchange does not interleave
+ * with a writer.
  */
 public final class FramedChannel implements AutoCloseable {
 
@@ -20,6 +27,16 @@ public final class FramedChannel implements AutoCloseable {
     private final Selector readSelector;
     private final Selector writeSelector;
     private final int maxFrameBytes;
+    /** The TLS engine once {@link #startTls} ran, else null. */
+    private SSLEngine tls;
+    /** Records received and not yet decrypted, kept in read mode. */
+    private ByteBuffer netIn;
+    /** Decrypted bytes not yet consumed, kept in read mode. */
+    private ByteBuffer appIn;
+    /** Records to send, guarded by {@link #tlsWrite}; in read mode between uses. */
+    private ByteBuffer netOut;
+    private final Object tlsWrite = new Object();
+    private boolean tlsClosed;
 
     /**
      * Wraps a connected channel.
@@ -66,6 +83,14 @@ public final class FramedChannel implements AutoCloseable {
         }
         ByteBuffer[] frame = {ByteBuffer.allocate(4).putInt(length).flip(), ByteBuffer.wrap(bytes, offset, length)};
         long deadline = deadline(timeoutMillis);
+        if (tls != null) {
+            synchronized (tlsWrite) {
+                while (frame[1].hasRemaining() || frame[0].hasRemaining()) {
+                    wrap(frame, deadline);
+                }
+            }
+            return;
+        }
         while (frame[1].hasRemaining() || frame[0].hasRemaining()) {
             if (channel.write(frame) == 0) { // one gathering write: header and body leave together
                 await(writeSelector, deadline, "write");
@@ -123,9 +148,16 @@ public final class FramedChannel implements AutoCloseable {
      * @throws IOException if the check fails
      */
     public boolean hasInput() throws IOException {
+        if (appIn != null && appIn.hasRemaining()) {
+            return true;
+        }
         try {
             int ready = readSelector.selectNow();
             readSelector.selectedKeys().clear();
+            if (ready > 0 && tls != null) {
+                // records without data (a TLS 1.3 session ticket) do not count: decrypt what is there
+                return unwrap(deadline(1_000), false, false) != 0 || appIn.hasRemaining();
+            }
             return ready > 0;
         } catch (java.nio.channels.ClosedSelectorException e) {
             return true;
@@ -168,23 +200,24 @@ public final class FramedChannel implements AutoCloseable {
 
     private void readFully(ByteBuffer buffer, long deadline, boolean frameStart) throws IOException {
         while (buffer.hasRemaining()) {
-            int n = channel.read(buffer);
+            int n;
+            try {
+                n = tls != null ? tlsRead(buffer, deadline) : channel.read(buffer);
+                if (n == 0) {
+                    await(readSelector, deadline, "read");
+                }
+            } catch (SocketTimeoutException e) {
+                if (!frameStart || buffer.position() > 0) {
+                    // part of a frame was consumed: the stream cannot be resumed
+                    throw new IOException("timed out in the middle of a frame");
+                }
+                throw e;
+            }
             if (n < 0) {
                 if (frameStart && buffer.position() == 0) {
                     throw new EOFException("the connection was closed by the other end");
                 }
                 throw new EOFException("the connection was closed in the middle of a frame");
-            }
-            if (n == 0) {
-                try {
-                    await(readSelector, deadline, "read");
-                } catch (SocketTimeoutException e) {
-                    if (!frameStart || buffer.position() > 0) {
-                        // part of a frame was consumed: the stream cannot be resumed
-                        throw new IOException("timed out in the middle of a frame");
-                    }
-                    throw e;
-                }
             }
         }
     }
@@ -209,6 +242,177 @@ public final class FramedChannel implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException(what + " interrupted");
         }
+    }
+
+    /**
+     * Runs a TLS handshake over this connection; every frame after it is encrypted. Called once,
+     * before any frame, by the end that connected (client mode) and the end that accepted.
+     *
+     * @param engine an engine in the right mode, configured (host name check, protocols)
+     * @param timeoutMillis how long the handshake may take
+     * @throws IOException if the handshake fails (an {@link javax.net.ssl.SSLException} when
+     *     the peer is not trusted or speaks no TLS) or times out
+     */
+    public void startTls(SSLEngine engine, long timeoutMillis) throws IOException {
+        if (tls != null) {
+            throw new IllegalStateException("TLS already started");
+        }
+        long deadline = deadline(timeoutMillis);
+        int packet = engine.getSession().getPacketBufferSize();
+        netIn = ByteBuffer.allocate(packet).flip();
+        appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize()).flip();
+        netOut = ByteBuffer.allocate(packet).flip();
+        tls = engine;
+        engine.beginHandshake();
+        ByteBuffer none = ByteBuffer.allocate(0);
+        while (true) {
+            switch (engine.getHandshakeStatus()) {
+                case NEED_WRAP -> {
+                    synchronized (tlsWrite) {
+                        wrap(new ByteBuffer[] {none}, deadline);
+                    }
+                }
+                case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                    if (unwrap(deadline, true) < 0) {
+                        throw new EOFException("the connection was closed during the TLS handshake");
+                    }
+                }
+                case NEED_TASK -> runTasks();
+                default -> {
+                    return; // FINISHED or NOT_HANDSHAKING
+                }
+            }
+        }
+    }
+
+    private void runTasks() {
+        Runnable task;
+        while ((task = tls.getDelegatedTask()) != null) {
+            task.run();
+        }
+    }
+
+    /**
+     * Encrypts what {@code sources} hold (or a handshake message) into {@link #netOut} and sends
+     * it all. Caller holds {@link #tlsWrite}.
+     */
+    private void wrap(ByteBuffer[] sources, long deadline) throws IOException {
+        netOut.compact();
+        SSLEngineResult result;
+        try {
+            result = tls.wrap(sources, netOut);
+        } finally {
+            netOut.flip();
+        }
+        switch (result.getStatus()) {
+            case BUFFER_OVERFLOW -> {
+                ByteBuffer larger = ByteBuffer.allocate(netOut.remaining() + tls.getSession().getPacketBufferSize());
+                netOut = larger.put(netOut).flip();
+            }
+            case CLOSED -> throw new java.nio.channels.ClosedChannelException();
+            default -> {
+                // OK
+            }
+        }
+        if (result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) {
+            runTasks();
+        }
+        while (netOut.hasRemaining()) {
+            if (channel.write(netOut) == 0) {
+                await(writeSelector, deadline, "write");
+            }
+        }
+    }
+
+    /**
+     * Reads records and decrypts them into {@link #appIn} until something is decrypted, the
+     * handshake moves on, or (when not {@code wait}) no more bytes are there.
+     *
+     * @return bytes decrypted (0 when none arrived and not waiting), or -1 at the end of stream
+     */
+    private int unwrap(long deadline, boolean handshaking) throws IOException {
+        return unwrap(deadline, handshaking, true);
+    }
+
+    private int unwrap(long deadline, boolean handshaking, boolean wait) throws IOException {
+        while (true) {
+            if (netIn.hasRemaining()) {
+                appIn.compact();
+                SSLEngineResult result;
+                try {
+                    result = tls.unwrap(netIn, appIn);
+                } finally {
+                    appIn.flip();
+                }
+                switch (result.getStatus()) {
+                    case OK -> {
+                        if (result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) {
+                            runTasks();
+                        }
+                        if (!handshaking && result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
+                            synchronized (tlsWrite) { // a post-handshake message to answer (a key update)
+                                wrap(new ByteBuffer[] {ByteBuffer.allocate(0)}, deadline);
+                            }
+                        }
+                        if (result.bytesProduced() > 0 || handshaking) {
+                            return result.bytesProduced();
+                        }
+                        continue; // a record without data (a session ticket): read on
+                    }
+                    case BUFFER_OVERFLOW -> {
+                        ByteBuffer larger = ByteBuffer.allocate(appIn.remaining() + tls.getSession().getApplicationBufferSize());
+                        appIn = larger.put(appIn).flip();
+                        continue;
+                    }
+                    case CLOSED -> {
+                        tlsClosed = true;
+                        return -1;
+                    }
+                    default -> {
+                        // BUFFER_UNDERFLOW: a partial record, read more below
+                    }
+                }
+            }
+            if (tlsClosed) {
+                return -1;
+            }
+            netIn.compact();
+            if (!netIn.hasRemaining()) {
+                ByteBuffer larger = ByteBuffer.allocate(netIn.capacity() + tls.getSession().getPacketBufferSize());
+                netIn.flip();
+                netIn = larger.put(netIn);
+            }
+            int n;
+            try {
+                n = channel.read(netIn);
+            } finally {
+                netIn.flip();
+            }
+            if (n < 0) {
+                return -1;
+            }
+            if (n == 0) {
+                if (!wait) {
+                    return 0;
+                }
+                await(readSelector, deadline, "read");
+            }
+        }
+    }
+
+    /** {@code channel.read(buffer)} for a TLS connection: copies decrypted bytes, reading records as needed. */
+    private int tlsRead(ByteBuffer buffer, long deadline) throws IOException {
+        if (!appIn.hasRemaining()) {
+            int n = unwrap(deadline, false);
+            if (n < 0) {
+                return -1;
+            }
+        }
+        int count = Math.min(buffer.remaining(), appIn.remaining());
+        ByteBuffer slice = appIn.slice(appIn.position(), count);
+        buffer.put(slice);
+        appIn.position(appIn.position() + count);
+        return count;
     }
 
     /**
