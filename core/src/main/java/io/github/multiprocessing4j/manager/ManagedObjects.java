@@ -50,7 +50,14 @@ final class ManagedObjects {
 
         boolean isSet();
 
-        boolean await(long timeoutMillis) throws InterruptedException;
+        /** How many times the flag was set so far: a waiter compares it to see a set it slept through. */
+        long generation();
+
+        /**
+         * Waits for the flag, or for a set after {@code seenGeneration} (a set that a clear
+         * already undid still releases the waiter, as in Python).
+         */
+        boolean await(long seenGeneration, long timeoutMillis) throws InterruptedException;
     }
 
     /** A namespace: a map that keeps {@code null} values and insertion order. */
@@ -203,10 +210,14 @@ final class ManagedObjects {
             this.reentrant = reentrant;
         }
 
+        /**
+         * @param timeoutMillis how long to wait; negative for one slice of a {@code lock()}, which
+         *     fails on a non-reentrant lock this owner holds instead of returning {@code false}
+         */
         @Override
         public boolean acquire(String who, long timeoutMillis) throws InterruptedException {
             Objects.requireNonNull(who, "owner");
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, timeoutMillis));
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.abs(timeoutMillis));
             guard.lockInterruptibly();
             try {
                 while (true) {
@@ -217,6 +228,9 @@ final class ManagedObjects {
                     }
                     if (owner.equals(who)) {
                         if (!reentrant) {
+                            if (timeoutMillis >= 0) {
+                                return false; // a try, as Lock.tryLock: held, by this very thread
+                            }
                             throw new IllegalStateException("the lock is already held by this thread (it is not "
                                     + "reentrant; use manager.reentrantLock())");
                         }
@@ -343,17 +357,19 @@ final class ManagedObjects {
         }
     }
 
-    /** A flag and the waiters for it. */
+    /** A flag, a count of sets and the waiters for them. */
     static final class EventImpl implements EventService {
         private final ReentrantLock guard = new ReentrantLock();
         private final Condition changed = guard.newCondition();
         private boolean flag;
+        private long generation;
 
         @Override
         public void set() {
             guard.lock();
             try {
                 flag = true;
+                generation++;
                 changed.signalAll();
             } finally {
                 guard.unlock();
@@ -381,11 +397,21 @@ final class ManagedObjects {
         }
 
         @Override
-        public boolean await(long timeoutMillis) throws InterruptedException {
+        public long generation() {
+            guard.lock();
+            try {
+                return generation;
+            } finally {
+                guard.unlock();
+            }
+        }
+
+        @Override
+        public boolean await(long seenGeneration, long timeoutMillis) throws InterruptedException {
             long remaining = TimeUnit.MILLISECONDS.toNanos(Math.max(0, timeoutMillis));
             guard.lockInterruptibly();
             try {
-                while (!flag) {
+                while (!flag && generation == seenGeneration) {
                     if (remaining <= 0) {
                         return false;
                     }

@@ -74,10 +74,15 @@ final class ManagedProxies {
             return (Boolean) remote.call("acquire", "java.lang.String,long", owner(), millis);
         }
 
+        /** A slice of {@code lock()}: fails, rather than waits, when this thread holds a non-reentrant lock. */
+        private boolean acquireOrFail(long millis) {
+            return acquire(-Math.max(1, millis));
+        }
+
         @Override
         public void lock() {
             try {
-                sliced(-1, false, this::acquire);
+                sliced(-1, false, this::acquireOrFail);
             } catch (InterruptedException impossible) {
                 throw new AssertionError(impossible);
             }
@@ -85,7 +90,7 @@ final class ManagedProxies {
 
         @Override
         public void lockInterruptibly() throws InterruptedException {
-            sliced(-1, true, this::acquire);
+            sliced(-1, true, this::acquireOrFail);
         }
 
         @Override
@@ -230,16 +235,20 @@ final class ManagedProxies {
 
         @Override
         public void await() throws InterruptedException {
-            sliced(-1, true, this::awaitFor);
+            long seen = (Long) remote.call("generation", "");
+            sliced(-1, true, millis -> awaitFor(seen, millis));
         }
 
         @Override
         public boolean await(Duration timeout) throws InterruptedException {
-            return sliced(Math.max(0, LocalProxy.nanos(timeout)), true, this::awaitFor);
+            long nanos = Math.max(0, LocalProxy.nanos(timeout));
+            long seen = (Long) remote.call("generation", "");
+            return sliced(nanos, true, millis -> awaitFor(seen, millis));
         }
 
-        private boolean awaitFor(long millis) {
-            return (Boolean) remote.call("await", "long", millis);
+        /** One slice: a set since {@code seen} counts even if a clear undid it before this slice. */
+        private boolean awaitFor(long seen, long millis) {
+            return (Boolean) remote.call("await", "long,long", seen, millis);
         }
 
         @Override

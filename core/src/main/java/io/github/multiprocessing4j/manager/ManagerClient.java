@@ -31,7 +31,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>Proxies are serializable, so a pool task or a worker process can capture one and call the
  * server from there: a proxy serializes as the server's address, the object's name and this
  * client's settings, <strong>including the key</strong>. Our worker processes receive it through
- * owner-only shared memory; do not send a proxy anywhere you would not send the key. Proxies
+ * owner-only shared memory; a proxy refuses to be written to a network connection
+ * ({@link MessageConnection}, another manager), and must not be serialized anywhere else you
+ * would not send the key. Proxies
  * that arrive in a JVM share one client per server there. A closed client fails its own
  * proxies' calls, not those of copies in other processes.
  */
@@ -43,15 +45,23 @@ public final class ManagerClient implements AutoCloseable {
     private final String address;
     private final Client.Builder client;
     private final NetOptions.Settings settings;
+    /** Half the idle timeout: free connections older than this are not used. */
+    private final long idleLimitNanos;
     private final io.github.multiprocessing4j.spi.Codec codec;
-    private final ConcurrentLinkedQueue<MessageConnection> idle = new ConcurrentLinkedQueue<>();
+    /** Free connections, newest last, each with when it became free. */
+    private final ConcurrentLinkedQueue<Idle> idle = new ConcurrentLinkedQueue<>();
+
+    private record Idle(MessageConnection connection, long since) {
+    }
     private volatile boolean closed;
 
     private ManagerClient(String address, Client.Builder client) {
         this.address = address;
         this.client = client;
         this.settings = client.settings();
-        this.codec = client.options().codec();
+        NetOptions options = client.options();
+        this.codec = options.codec();
+        this.idleLimitNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(options.idleTimeoutMillis()) / 2;
     }
 
     /**
@@ -130,6 +140,10 @@ public final class ManagerClient implements AutoCloseable {
                 throw new java.io.NotSerializableException("a proxy of a TLS ManagerClient cannot be serialized (its "
                         + "SSLContext cannot travel): connect a ManagerClient where the proxy is needed instead");
             }
+            if (MessageConnection.encodingForNetwork()) {
+                throw new java.io.NotSerializableException("a ManagerClient proxy carries its key and is not sent over "
+                        + "a network connection; send the name and connect a ManagerClient at the other end");
+            }
             out.defaultWriteObject();
         }
 
@@ -165,10 +179,7 @@ public final class ManagerClient implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the manager client is closed");
         }
-        MessageConnection connection;
-        while ((connection = idle.poll()) != null && connection.isStale()) {
-            connection.close(); // the server closed it after its idle timeout
-        }
+        MessageConnection connection = freeConnection();
         boolean reusable = false;
         try {
             if (connection == null) {
@@ -183,7 +194,7 @@ public final class ManagerClient implements AutoCloseable {
         } finally {
             if (connection != null) {
                 if (reusable) {
-                    idle.add(connection);
+                    idle.add(new Idle(connection, System.nanoTime()));
                 } else {
                     connection.close(); // after a failure the stream may be out of step
                 }
@@ -191,13 +202,32 @@ public final class ManagerClient implements AutoCloseable {
         }
     }
 
+    /**
+     * A free connection the server has not closed, or null. One idle for more than half the idle
+     * timeout is closed here rather than used: the server may be closing it at this moment, and a
+     * call sent then would fail (calls are not retried, they may not be idempotent).
+     */
+    private MessageConnection freeConnection() {
+        long limit = idleLimitNanos;
+        Idle free;
+        while ((free = idle.poll()) != null) {
+            if ((limit > 0 && System.nanoTime() - free.since() > limit) || free.connection().isStale()) {
+                free.connection().close();
+                continue;
+            }
+            return free.connection();
+        }
+        return null;
+    }
+
     /** Closes the idle connections; calls in progress close theirs when they finish. Idempotent. */
     @Override
     public void close() {
         closed = true;
         MessageConnection connection;
-        while ((connection = idle.poll()) != null) {
-            connection.close();
+        Idle free;
+        while ((free = idle.poll()) != null) {
+            free.connection().close();
         }
     }
 
@@ -222,7 +252,7 @@ public final class ManagerClient implements AutoCloseable {
             Client.Builder client = Client.builder();
             copyTo(client);
             ManagerClient manager = new ManagerClient(address, client);
-            manager.idle.add(client.connect(address));
+            manager.idle.add(new Idle(client.connect(address), System.nanoTime()));
             return manager;
         }
     }

@@ -53,8 +53,29 @@ public final class MessageConnection implements AutoCloseable {
     public void send(Object message) throws IOException {
         Bytes bytes = new Bytes(64);
         bytes.write(OBJECT);
-        Wire.writeValue(bytes, message, codec, "message");
+        encode(bytes, message, "message");
         write(bytes.array(), bytes.size());
+    }
+
+    /** Set while this thread encodes for the network: what carries a secret refuses to be written then. */
+    private static final ThreadLocal<Boolean> ENCODING = new ThreadLocal<>();
+
+    /**
+     * Whether the calling thread is encoding a message for a network connection.
+     *
+     * @return {@code true} inside {@link #send} and the managers' calls
+     */
+    static boolean encodingForNetwork() {
+        return ENCODING.get() != null;
+    }
+
+    private void encode(Bytes bytes, Object value, String what) {
+        ENCODING.set(Boolean.TRUE);
+        try {
+            Wire.writeValue(bytes, value, codec, what);
+        } finally {
+            ENCODING.remove();
+        }
     }
 
     /** Sends several values in one message, each in the compact value encoding (managers' calls). */
@@ -62,7 +83,7 @@ public final class MessageConnection implements AutoCloseable {
         Bytes bytes = new Bytes(64);
         bytes.write(VALUES);
         for (Object value : values) {
-            Wire.writeValue(bytes, value, codec, "argument");
+            encode(bytes, value, "argument");
         }
         write(bytes.array(), bytes.size());
     }

@@ -210,9 +210,10 @@ record NetOptions(byte[] authKey, Codec codec, int maxFrameBytes, long handshake
 
         /**
          * How long a {@link ManagerServer} keeps a client connection that sends nothing
-         * (default 10 minutes); a {@link ManagerClient} replaces a connection the server closed
-         * this way without the caller noticing. A call that runs long (a queue's {@code take})
-         * does not count as idle.
+         * (default 10 minutes); a {@link ManagerClient} does not reuse a connection that has been
+         * idle for half its own idle timeout and replaces one the server closed, so set the same
+         * value on both ends. A call that runs long (a queue's {@code take}) does not count as
+         * idle.
          *
          * @param timeout a positive duration
          * @return this builder

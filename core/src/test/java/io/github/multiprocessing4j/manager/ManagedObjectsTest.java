@@ -99,6 +99,8 @@ class ManagedObjectsTest {
             assertThatThrownBy(lock::unlock).isInstanceOf(IllegalMonitorStateException.class);
             lock.lock();
             assertThatThrownBy(lock::lock).isInstanceOf(IllegalStateException.class).hasMessageContaining("not reentrant");
+            assertThat(lock.tryLock()).isFalse(); // Lock.tryLock: held (by this very thread), so false
+            assertThat(lock.tryLock(50, TimeUnit.MILLISECONDS)).isFalse();
             AtomicReference<Object> other = new AtomicReference<>();
             Thread thread = Thread.ofPlatform().start(() -> {
                 try {
@@ -239,6 +241,17 @@ class ManagedObjectsTest {
             go.clear();
             assertThat(go.isSet()).isFalse();
         }
+    }
+
+    @Test
+    void anEventWaiterSeesASetThatAClearUndidAtOnce() throws Exception {
+        ManagedObjects.EventImpl event = new ManagedObjects.EventImpl();
+        long seen = event.generation();
+        event.set();
+        event.clear();
+        assertThat(event.await(seen, 0)).isTrue(); // as Python: a set wakes the waiters, whatever follows
+        assertThat(event.await(event.generation(), 50)).isFalse();
+        assertThat(event.isSet()).isFalse();
     }
 
     @ParameterizedTest

@@ -194,6 +194,24 @@ class ManagerTest {
             assertThat(sizes).allMatch(n -> n >= 1 && n <= 4);
             assertThat(table).containsEntry("grace", 5).containsEntry("edsger", 6).hasSize(4);
             assertThat(proxy).isEqualTo(proxy).hasToString("proxy of Map 'table' at " + server.address());
+            // it carries the key: it never goes out over a network connection
+            try (Listener listener = Listener.builder().authKey(KEY).build()) {
+                Thread acceptor = Thread.ofVirtual().start(() -> {
+                    try (MessageConnection in = listener.accept()) {
+                        in.recv(java.time.Duration.ofSeconds(30));
+                    } catch (java.io.IOException ignored) {
+                        // the test fails on its own side
+                    }
+                });
+                try (MessageConnection out = Client.builder().authKey(KEY).connect(listener.address())) {
+                    assertThatThrownBy(() -> out.send(proxy))
+                            .isInstanceOf(io.github.multiprocessing4j.NotSerializableTaskException.class)
+                            .hasMessageContaining("carries its key");
+                    out.send("done"); // nothing half-sent: the connection is still in step
+                }
+                acceptor.join(30_000);
+                assertThat(acceptor.isAlive()).isFalse();
+            }
         }
     }
 

@@ -395,13 +395,25 @@ public final class QueueCore implements AutoCloseable {
             }
             return -1;
         }
+        boolean interrupted = false;
         try {
             into.clear();
             boolean inMessage = false;
             while (true) {
                 long wait = inMessage ? ProcessLock.LIVENESS_SLICE_NANOS : remaining(deadline);
                 int before = into.size();
-                int tag = ring.readRecord(into, wait); // appends the payload
+                int tag;
+                try {
+                    tag = ring.readRecord(into, wait); // appends the payload
+                } catch (InterruptedException e) {
+                    if (!inMessage) {
+                        throw e; // nothing taken yet
+                    }
+                    // part of a message is taken: finish it (its producer is writing the rest, or
+                    // dead and then detected below) and keep the interrupt for the caller
+                    interrupted = true;
+                    continue;
+                }
                 if (tag < 0) {
                     if (!inMessage) {
                         return -1;
@@ -438,6 +450,9 @@ public final class QueueCore implements AutoCloseable {
             throw new QueueClosedException();
         } finally {
             takeLock.release();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

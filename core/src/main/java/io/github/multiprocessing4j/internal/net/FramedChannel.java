@@ -37,6 +37,8 @@ public final class FramedChannel implements AutoCloseable {
     private ByteBuffer netOut;
     private final Object tlsWrite = new Object();
     private boolean tlsClosed;
+    /** How long an answer to a post-handshake TLS message may take to send. */
+    private long tlsAnswerMillis;
 
     /**
      * Wraps a connected channel.
@@ -86,7 +88,13 @@ public final class FramedChannel implements AutoCloseable {
         if (tls != null) {
             synchronized (tlsWrite) {
                 while (frame[1].hasRemaining() || frame[0].hasRemaining()) {
-                    wrap(frame, deadline);
+                    if (!wrap(frame, deadline)) {
+                        // the engine wants the reader to go first (a key update in flight)
+                        if (deadline != Long.MAX_VALUE && deadline - System.nanoTime() <= 0) {
+                            throw new SocketTimeoutException("write timed out");
+                        }
+                        java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+                    }
                 }
             }
             return;
@@ -258,6 +266,10 @@ public final class FramedChannel implements AutoCloseable {
             throw new IllegalStateException("TLS already started");
         }
         long deadline = deadline(timeoutMillis);
+        tlsAnswerMillis = timeoutMillis;
+        if (java.util.Arrays.asList(engine.getSupportedProtocols()).contains("TLSv1.3")) {
+            engine.setEnabledProtocols(new String[] {"TLSv1.3"}); // no renegotiation, no legacy versions
+        }
         int packet = engine.getSession().getPacketBufferSize();
         netIn = ByteBuffer.allocate(packet).flip();
         appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize()).flip();
@@ -296,7 +308,7 @@ public final class FramedChannel implements AutoCloseable {
      * Encrypts what {@code sources} hold (or a handshake message) into {@link #netOut} and sends
      * it all. Caller holds {@link #tlsWrite}.
      */
-    private void wrap(ByteBuffer[] sources, long deadline) throws IOException {
+    private boolean wrap(ByteBuffer[] sources, long deadline) throws IOException {
         netOut.compact();
         SSLEngineResult result;
         try {
@@ -322,6 +334,7 @@ public final class FramedChannel implements AutoCloseable {
                 await(writeSelector, deadline, "write");
             }
         }
+        return result.bytesConsumed() > 0 || result.bytesProduced() > 0;
     }
 
     /**
@@ -349,10 +362,8 @@ public final class FramedChannel implements AutoCloseable {
                         if (result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) {
                             runTasks();
                         }
-                        if (!handshaking && result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
-                            synchronized (tlsWrite) { // a post-handshake message to answer (a key update)
-                                wrap(new ByteBuffer[] {ByteBuffer.allocate(0)}, deadline);
-                            }
+                        if (!handshaking) {
+                            answerPostHandshake();
                         }
                         if (result.bytesProduced() > 0 || handshaking) {
                             return result.bytesProduced();
@@ -396,6 +407,29 @@ public final class FramedChannel implements AutoCloseable {
                     return 0;
                 }
                 await(readSelector, deadline, "read");
+            }
+        }
+    }
+
+    /**
+     * Sends what the engine must say after the handshake (an answer to a key update), with its
+     * own deadline: the reader's may be "forever", and a timeout here is a failure of the
+     * connection, not an idle read.
+     */
+    private void answerPostHandshake() throws IOException {
+        long deadline = deadline(tlsAnswerMillis);
+        while (tls.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP
+                || tls.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) {
+            if (tls.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) {
+                runTasks();
+                continue;
+            }
+            try {
+                synchronized (tlsWrite) {
+                    wrap(new ByteBuffer[] {ByteBuffer.allocate(0)}, deadline);
+                }
+            } catch (SocketTimeoutException e) {
+                throw new IOException("timed out answering the peer's TLS message", e);
             }
         }
     }
