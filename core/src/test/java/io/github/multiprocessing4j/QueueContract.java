@@ -106,7 +106,8 @@ abstract class QueueContract {
     void elementsOfEveryKindArriveAsEqualCopies() throws Exception {
         SharedQueue<Object> queue = context.queue();
         List<Object> values = List.of(1, 2L, 3.5, "text", true, new byte[] {1, 2, 3}, List.of("a", "b"),
-                new java.util.TreeMap<>(java.util.Map.of("k", 1)));
+                new java.util.TreeMap<>(java.util.Map.of("k", 1)), new int[] {-1, 0, Integer.MAX_VALUE},
+                new long[] {Long.MIN_VALUE, 7}, new double[] {Double.NaN, -0.0, 1e300}, new long[0]);
         for (Object value : values) {
             queue.put(value);
         }
@@ -115,6 +116,9 @@ abstract class QueueContract {
             Object back = queue.take();
             if (value instanceof byte[] bytes) {
                 assertThat((byte[]) back).containsExactly(bytes);
+            } else if (value.getClass().isArray()) {
+                assertThat(back).isInstanceOf(value.getClass());
+                assertThat(java.util.Objects.deepEquals(new Object[] {back}, new Object[] {value})).isTrue();
             } else {
                 assertThat(back).isEqualTo(value);
             }

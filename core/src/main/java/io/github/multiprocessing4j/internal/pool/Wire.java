@@ -55,6 +55,9 @@ public final class Wire {
     static final byte T_BYTES = 7;
     static final byte T_CODEC = 8;
     static final byte T_PAIR = 9;
+    static final byte T_INTS = 10;
+    static final byte T_LONGS = 11;
+    static final byte T_DOUBLES = 12;
 
     static final byte ITEM_OK = 0;
     static final byte ITEM_FAILED = 1;
@@ -76,7 +79,8 @@ public final class Wire {
      */
     static Object prepare(Codec codec, Object value, String rootName) {
         if (value == null || value instanceof Integer || value instanceof Long || value instanceof Double
-                || value instanceof String || value instanceof Boolean || value instanceof byte[]) {
+                || value instanceof String || value instanceof Boolean || value instanceof byte[]
+                || value instanceof int[] || value instanceof long[] || value instanceof double[]) {
             return value;
         }
         if (value instanceof Pair(Object first, Object second)) {
@@ -91,6 +95,9 @@ public final class Wire {
             case null -> 1;
             case String s -> 5 + s.length() * 3;
             case byte[] b -> 5 + b.length;
+            case int[] a -> 5 + 4 * a.length;
+            case long[] a -> 5 + 8 * a.length;
+            case double[] a -> 5 + 8 * a.length;
             case Encoded e -> 5 + e.bytes().length;
             case Pair(Object first, Object second) -> 1 + sizeOf(first) + sizeOf(second);
             default -> 9;
@@ -221,6 +228,27 @@ public final class Wire {
                 out.write(T_BYTES);
                 out.writeInt(bytes.length);
                 out.write(bytes, 0, bytes.length);
+            }
+            case int[] array -> {
+                out.write(T_INTS);
+                out.writeInt(array.length);
+                for (int element : array) {
+                    out.writeInt(element);
+                }
+            }
+            case long[] array -> {
+                out.write(T_LONGS);
+                out.writeInt(array.length);
+                for (long element : array) {
+                    out.writeLong(element);
+                }
+            }
+            case double[] array -> {
+                out.write(T_DOUBLES);
+                out.writeInt(array.length);
+                for (double element : array) {
+                    out.writeLong(Double.doubleToRawLongBits(element));
+                }
             }
             case Encoded(byte[] bytes) -> {
                 out.write(T_CODEC);
@@ -373,6 +401,16 @@ public final class Wire {
             return values;
         }
 
+        /** Reads an array length and checks that its elements are all in the frame (before allocating). */
+        private int arrayLength(int elementBytes) {
+            int length = readInt();
+            if (length < 0 || (long) length * elementBytes > end - position) {
+                throw new IllegalStateException("corrupt pool frame: array of " + length + " elements at " + position
+                        + ", frame ends at " + end);
+            }
+            return length;
+        }
+
         /** Skips a block. @return its value count */
         int skipBlock() {
             byte type = readByte();
@@ -396,6 +434,8 @@ public final class Wire {
                 case T_INT -> skip(4);
                 case T_LONG, T_DOUBLE -> skip(8);
                 case T_STRING, T_BYTES, T_CODEC -> skip(readInt());
+                case T_INTS -> skip(4L * readInt());
+                case T_LONGS, T_DOUBLES -> skip(8L * readInt());
                 case T_PAIR -> {
                     skipValue();
                     skipValue();
@@ -440,6 +480,30 @@ public final class Wire {
                     yield value;
                 }
                 case T_PAIR -> new Pair(readValue(), readValue());
+                case T_INTS -> {
+                    int[] array = new int[arrayLength(4)];
+                    for (int i = 0; i < array.length; i++) {
+                        array[i] = Bytes.getInt(data, position);
+                        position += 4;
+                    }
+                    yield array;
+                }
+                case T_LONGS -> {
+                    long[] array = new long[arrayLength(8)];
+                    for (int i = 0; i < array.length; i++) {
+                        array[i] = Bytes.getLong(data, position);
+                        position += 8;
+                    }
+                    yield array;
+                }
+                case T_DOUBLES -> {
+                    double[] array = new double[arrayLength(8)];
+                    for (int i = 0; i < array.length; i++) {
+                        array[i] = Double.longBitsToDouble(Bytes.getLong(data, position));
+                        position += 8;
+                    }
+                    yield array;
+                }
                 default -> throw new IllegalStateException("corrupt pool frame: value tag " + tag);
             };
         }
