@@ -93,33 +93,13 @@ final class LocalProxy implements InvocationHandler, java.io.Serializable {
 
     /** {@code take()} (negative timeout) or {@code poll(timeout)} as a series of short polls. */
     private Object pollSliced(long timeoutNanos) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutNanos;
-        while (true) {
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
-            long remaining = timeoutNanos < 0 ? SLICE_MILLIS : TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            Object element = call("poll", POLL_TYPES, Math.max(0, Math.min(remaining, SLICE_MILLIS)), TimeUnit.MILLISECONDS);
-            if (element != null || timeoutNanos >= 0 && deadline - System.nanoTime() <= 0) {
-                return element;
-            }
-        }
+        return ManagedProxies.sliced(timeoutNanos, true, millis -> call("poll", POLL_TYPES, millis, TimeUnit.MILLISECONDS));
     }
 
     /** {@code join()} (negative timeout) or {@code join(timeout)} as a series of short joins. */
     private boolean joinSliced(long timeoutNanos) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutNanos;
-        while (true) {
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
-            long remaining = timeoutNanos < 0 ? SLICE_MILLIS : TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            boolean done = (Boolean) call("join", "java.time.Duration",
-                    Duration.ofMillis(Math.max(0, Math.min(remaining, SLICE_MILLIS))));
-            if (done || timeoutNanos >= 0 && deadline - System.nanoTime() <= 0) {
-                return done;
-            }
-        }
+        return ManagedProxies.sliced(timeoutNanos, true,
+                millis -> (Boolean) call("join", "java.time.Duration", Duration.ofMillis(millis)) ? Boolean.TRUE : null) != null;
     }
 
     /**

@@ -25,12 +25,18 @@ final class ManagedProxies {
     }
 
     /**
-     * Waits in slices until {@code attempt} succeeds or {@code timeoutNanos} elapses (negative:
-     * forever).
+     * Waits in slices until {@code attempt} returns a value or {@code timeoutNanos} elapses
+     * (negative, or too large to add to the clock: forever). Each attempt gets the milliseconds it
+     * may wait in the manager, at most {@link LocalProxy#SLICE_MILLIS}.
+     *
+     * @return the first value, or null on timeout
+     * @throws InterruptedException if interrupted between slices and {@code interruptible}
+     *     (otherwise the interrupt is kept for the caller)
      */
-    private static boolean sliced(long timeoutNanos, boolean interruptible, SliceAttempt attempt)
+    static <T> T sliced(long timeoutNanos, boolean interruptible, java.util.function.LongFunction<T> attempt)
             throws InterruptedException {
-        long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
+        long deadline = timeoutNanos < 0 || timeoutNanos > Long.MAX_VALUE / 4 ? Long.MAX_VALUE
+                : System.nanoTime() + timeoutNanos;
         boolean interrupted = false;
         try {
             while (true) {
@@ -42,11 +48,12 @@ final class ManagedProxies {
                 }
                 long remaining = deadline == Long.MAX_VALUE ? LocalProxy.SLICE_MILLIS
                         : TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (attempt.tryFor(Math.max(0, Math.min(remaining, LocalProxy.SLICE_MILLIS)))) {
-                    return true;
+                T result = attempt.apply(Math.max(0, Math.min(remaining, LocalProxy.SLICE_MILLIS)));
+                if (result != null) {
+                    return result;
                 }
                 if (deadline != Long.MAX_VALUE && deadline - System.nanoTime() <= 0) {
-                    return false;
+                    return null;
                 }
             }
         } finally {
@@ -56,18 +63,49 @@ final class ManagedProxies {
         }
     }
 
+    /** {@link #sliced} for attempts that succeed or not: whether one did before the timeout. */
+    private static boolean until(long timeoutNanos, boolean interruptible, SliceAttempt attempt)
+            throws InterruptedException {
+        return sliced(timeoutNanos, interruptible, millis -> attempt.tryFor(millis) ? Boolean.TRUE : null) != null;
+    }
+
     private interface SliceAttempt {
         boolean tryFor(long millis);
     }
 
-    /** A {@link Lock} whose state lives in the manager. */
-    static final class LockProxy implements Lock, Serializable {
+    /** What the proxies share: the handler that reaches the object, and identity by object. */
+    private abstract static class RemoteObject implements Serializable {
         @Serial
         private static final long serialVersionUID = 1L;
-        private final LocalProxy remote;
+        final LocalProxy remote;
+
+        RemoteObject(LocalProxy remote) {
+            this.remote = remote;
+        }
+
+        @Override
+        public String toString() {
+            return remote.describe();
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other != null && other.getClass() == getClass() && ((RemoteObject) other).remote.sameObject(remote);
+        }
+
+        @Override
+        public int hashCode() {
+            return remote.hashCode();
+        }
+    }
+
+    /** A {@link Lock} whose state lives in the manager. */
+    static final class LockProxy extends RemoteObject implements Lock {
+        @Serial
+        private static final long serialVersionUID = 1L;
 
         LockProxy(LocalProxy remote) {
-            this.remote = remote;
+            super(remote);
         }
 
         private boolean acquire(long millis) {
@@ -82,7 +120,7 @@ final class ManagedProxies {
         @Override
         public void lock() {
             try {
-                sliced(-1, false, this::acquireOrFail);
+                until(-1, false, this::acquireOrFail);
             } catch (InterruptedException impossible) {
                 throw new AssertionError(impossible);
             }
@@ -90,7 +128,7 @@ final class ManagedProxies {
 
         @Override
         public void lockInterruptibly() throws InterruptedException {
-            sliced(-1, true, this::acquireOrFail);
+            until(-1, true, this::acquireOrFail);
         }
 
         @Override
@@ -100,7 +138,7 @@ final class ManagedProxies {
 
         @Override
         public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
-            return sliced(Math.max(0, unit.toNanos(time)), true, this::acquire);
+            return until(Math.max(0, unit.toNanos(time)), true, this::acquire);
         }
 
         @Override
@@ -118,31 +156,15 @@ final class ManagedProxies {
             throw new UnsupportedOperationException("a manager lock has no conditions; use ctx.lock().newCondition() "
                     + "(a SharedLock and SharedCondition in shared memory) to wait across processes");
         }
-
-        @Override
-        public String toString() {
-            return remote.describe();
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof LockProxy that && that.remote.sameObject(remote);
-        }
-
-        @Override
-        public int hashCode() {
-            return remote.hashCode();
-        }
     }
 
     /** A {@link ManagedSemaphore} whose permits live in the manager. */
-    static final class SemaphoreProxy implements ManagedSemaphore, Serializable {
+    static final class SemaphoreProxy extends RemoteObject implements ManagedSemaphore {
         @Serial
         private static final long serialVersionUID = 1L;
-        private final LocalProxy remote;
 
         SemaphoreProxy(LocalProxy remote) {
-            this.remote = remote;
+            super(remote);
         }
 
         private boolean acquire(int permits, long millis) {
@@ -157,7 +179,7 @@ final class ManagedProxies {
         @Override
         public void acquire(int permits) throws InterruptedException {
             positive(permits);
-            sliced(-1, true, millis -> acquire(permits, millis));
+            until(-1, true, millis -> acquire(permits, millis));
         }
 
         @Override
@@ -167,7 +189,7 @@ final class ManagedProxies {
 
         @Override
         public boolean tryAcquire(Duration timeout) throws InterruptedException {
-            return sliced(Math.max(0, LocalProxy.nanos(timeout)), true, millis -> acquire(1, millis));
+            return until(Math.max(0, LocalProxy.nanos(timeout)), true, millis -> acquire(1, millis));
         }
 
         @Override
@@ -191,31 +213,15 @@ final class ManagedProxies {
         public int availablePermits() {
             return (Integer) remote.call("availablePermits", "");
         }
-
-        @Override
-        public String toString() {
-            return remote.describe();
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof SemaphoreProxy that && that.remote.sameObject(remote);
-        }
-
-        @Override
-        public int hashCode() {
-            return remote.hashCode();
-        }
     }
 
     /** A {@link ManagedEvent} whose flag lives in the manager. */
-    static final class EventProxy implements ManagedEvent, Serializable {
+    static final class EventProxy extends RemoteObject implements ManagedEvent {
         @Serial
         private static final long serialVersionUID = 1L;
-        private final LocalProxy remote;
 
         EventProxy(LocalProxy remote) {
-            this.remote = remote;
+            super(remote);
         }
 
         @Override
@@ -236,34 +242,19 @@ final class ManagedProxies {
         @Override
         public void await() throws InterruptedException {
             long seen = (Long) remote.call("generation", "");
-            sliced(-1, true, millis -> awaitFor(seen, millis));
+            until(-1, true, millis -> awaitFor(seen, millis));
         }
 
         @Override
         public boolean await(Duration timeout) throws InterruptedException {
             long nanos = Math.max(0, LocalProxy.nanos(timeout));
             long seen = (Long) remote.call("generation", "");
-            return sliced(nanos, true, millis -> awaitFor(seen, millis));
+            return until(nanos, true, millis -> awaitFor(seen, millis));
         }
 
         /** One slice: a set since {@code seen} counts even if a clear undid it before this slice. */
         private boolean awaitFor(long seen, long millis) {
             return (Boolean) remote.call("await", "long,long", seen, millis);
-        }
-
-        @Override
-        public String toString() {
-            return remote.describe();
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof EventProxy that && that.remote.sameObject(remote);
-        }
-
-        @Override
-        public int hashCode() {
-            return remote.hashCode();
         }
     }
 }
