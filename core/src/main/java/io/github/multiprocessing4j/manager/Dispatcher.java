@@ -31,7 +31,9 @@ final class Dispatcher {
             Object[] args = Arrays.copyOfRange(request, 3, request.length);
             Registered registered = objects.get(name);
             if (registered == null) {
-                throw new IllegalArgumentException("no object named '" + name + "' (registered: " + objects.keySet() + ")");
+                throw new IllegalArgumentException("no object named '" + name + "' (it was released, or never "
+                        + "registered; registered: " + objects.keySet().stream().limit(10).toList()
+                        + (objects.size() > 10 ? " and " + (objects.size() - 10) + " more" : "") + ")");
             }
             Method method = find(registered.type(), methodName, typeList);
             if (method.getParameterCount() != args.length) {

@@ -132,6 +132,16 @@ final class LocalProxy implements InvocationHandler, java.io.Serializable {
         }
     }
 
+    /** The object's name in the manager. */
+    String name() {
+        return name;
+    }
+
+    /** Whether this handler reaches an object of the manager behind {@code door}. */
+    boolean belongsTo(SharedQueue<String[]> door) {
+        return this.door.toString().equals(door.toString());
+    }
+
     /** What a proxy's {@code toString} says. */
     String describe() {
         return "proxy of " + typeName + " '" + name + "' in " + door;

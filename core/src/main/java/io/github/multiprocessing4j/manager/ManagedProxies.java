@@ -74,7 +74,7 @@ final class ManagedProxies {
     }
 
     /** What the proxies share: the handler that reaches the object, and identity by object. */
-    private abstract static class RemoteObject implements Serializable {
+    abstract static class RemoteObject implements Serializable {
         @Serial
         private static final long serialVersionUID = 1L;
         final LocalProxy remote;

@@ -222,6 +222,33 @@ public final class Manager implements AutoCloseable {
     }
 
     /**
+     * Frees the object behind {@code proxy} in the manager: Python frees it when its last proxy
+     * is garbage collected, here it lives until released or until the manager closes. Every
+     * proxy of it, in every process, then fails with a {@link RuntimeException} saying it was
+     * released; a call waiting on it ends within 100 ms.
+     *
+     * @param proxy a proxy this manager returned (or a copy of one)
+     * @return {@code true} if the object was there, {@code false} if it was released already
+     * @throws IllegalArgumentException if {@code proxy} is not a proxy of this manager
+     */
+    public boolean release(Object proxy) {
+        LocalProxy handler = proxy instanceof ManagedProxies.RemoteObject remote ? remote.remote
+                : proxy != null && Proxy.isProxyClass(proxy.getClass())
+                        && Proxy.getInvocationHandler(proxy) instanceof LocalProxy local ? local : null;
+        if (handler == null || !handler.belongsTo(door)) {
+            throw new IllegalArgumentException("proxy: " + proxy + " (expected a proxy returned by " + this + ")");
+        }
+        try {
+            Object[] reply = LocalChannels.of(door).call(new Object[] {"", "release", "java.lang.String", handler.name()});
+            return (Boolean) Dispatcher.result(reply, LocalChannels.CODEC, "manager " + door);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("the manager could not release " + proxy + ": " + t, t);
+        }
+    }
+
+    /**
      * Whether the manager's process is running.
      *
      * @return {@code true} while it serves
@@ -256,28 +283,38 @@ public final class Manager implements AutoCloseable {
     /** Creates objects on request; served under the empty name. */
     interface Factory {
         void create(String kind, String name, Object parameter);
+
+        boolean release(String name);
     }
 
     /** The manager process: takes connections from the door and serves each on a thread of its own. */
     static void serve(SharedQueue<String[]> door) throws InterruptedException {
         Map<String, Dispatcher.Registered> objects = new ConcurrentHashMap<>();
-        Factory factory = (kind, name, parameter) -> {
-            Dispatcher.Registered created = switch (kind) {
-                case "dict" -> new Dispatcher.Registered(Map.class, new ConcurrentHashMap<>());
-                case "list" -> new Dispatcher.Registered(List.class, Collections.synchronizedList(new ArrayList<>()));
-                case "queue" -> new Dispatcher.Registered(BlockingQueue.class, new LinkedBlockingQueue<>());
-                case "joinable" -> new Dispatcher.Registered(ManagedJoinableQueue.class, new ManagedObjects.JoinableImpl<>());
-                case "namespace" -> new Dispatcher.Registered(Namespace.class, new ManagedObjects.NamespaceImpl());
-                case "value" -> new Dispatcher.Registered(ManagedValue.class, new ManagedObjects.ValueImpl<>(parameter));
-                case "lock" -> new Dispatcher.Registered(ManagedObjects.LockService.class,
-                        new ManagedObjects.LockImpl(Boolean.TRUE.equals(parameter)));
-                case "semaphore", "bsemaphore" -> new Dispatcher.Registered(ManagedObjects.SemaphoreService.class,
-                        new ManagedObjects.SemaphoreImpl((Integer) parameter, kind.equals("bsemaphore")));
-                case "event" -> new Dispatcher.Registered(ManagedObjects.EventService.class, new ManagedObjects.EventImpl());
-                default -> throw new IllegalArgumentException("unknown kind " + kind);
-            };
-            if (objects.putIfAbsent(name, created) != null) {
-                throw new IllegalArgumentException("name taken: " + name);
+        Factory factory = new Factory() {
+            @Override
+            public void create(String kind, String name, Object parameter) {
+                Dispatcher.Registered created = switch (kind) {
+                    case "dict" -> new Dispatcher.Registered(Map.class, new ConcurrentHashMap<>());
+                    case "list" -> new Dispatcher.Registered(List.class, Collections.synchronizedList(new ArrayList<>()));
+                    case "queue" -> new Dispatcher.Registered(BlockingQueue.class, new LinkedBlockingQueue<>());
+                    case "joinable" -> new Dispatcher.Registered(ManagedJoinableQueue.class, new ManagedObjects.JoinableImpl<>());
+                    case "namespace" -> new Dispatcher.Registered(Namespace.class, new ManagedObjects.NamespaceImpl());
+                    case "value" -> new Dispatcher.Registered(ManagedValue.class, new ManagedObjects.ValueImpl<>(parameter));
+                    case "lock" -> new Dispatcher.Registered(ManagedObjects.LockService.class,
+                            new ManagedObjects.LockImpl(Boolean.TRUE.equals(parameter)));
+                    case "semaphore", "bsemaphore" -> new Dispatcher.Registered(ManagedObjects.SemaphoreService.class,
+                            new ManagedObjects.SemaphoreImpl((Integer) parameter, kind.equals("bsemaphore")));
+                    case "event" -> new Dispatcher.Registered(ManagedObjects.EventService.class, new ManagedObjects.EventImpl());
+                    default -> throw new IllegalArgumentException("unknown kind " + kind);
+                };
+                if (objects.putIfAbsent(name, created) != null) {
+                    throw new IllegalArgumentException("name taken: " + name);
+                }
+            }
+
+            @Override
+            public boolean release(String name) {
+                return !name.isEmpty() && objects.remove(name) != null;
             }
         };
         objects.put("", new Dispatcher.Registered(Factory.class, factory));

@@ -243,6 +243,31 @@ class ManagedObjectsTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"processes", "threads"})
+    void aReleasedObjectIsGoneForEveryProxy(String backend) throws Exception {
+        try (Context context = LocalManagerTest.context(backend); Manager manager = context.manager();
+                Manager other = context.manager()) {
+            Map<String, Integer> dict = manager.dict();
+            Lock lock = manager.lock();
+            dict.put("a", 1);
+            WorkerProcess worker = context.process(() -> dict.put("b", 2)).start();
+            joinAll(List.of(worker));
+            assertThat(manager.release(dict)).isTrue();
+            assertThat(manager.release(dict)).isFalse();
+            assertThatThrownBy(() -> dict.get("a")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("released");
+            WorkerProcess late = context.process(() -> dict.size()).start();
+            assertThat(late.join(LONG)).isTrue();
+            assertThat(late.failure()).get().asString().contains("released");
+            assertThat(manager.release(lock)).isTrue();
+            assertThatThrownBy(lock::tryLock).hasMessageContaining("released");
+            assertThatThrownBy(() -> other.release(manager.namespace()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected a proxy returned by");
+            assertThatThrownBy(() -> manager.release("not a proxy")).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
     @Test
     void anEventWaiterSeesASetThatAClearUndidAtOnce() throws Exception {
         ManagedObjects.EventImpl event = new ManagedObjects.EventImpl();
