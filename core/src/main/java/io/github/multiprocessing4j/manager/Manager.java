@@ -337,7 +337,9 @@ public final class Manager implements AutoCloseable {
                     QueueCore in = requests;
                     attached.add(in);
                     attached.add(replies);
-                    Thread.ofVirtual().name("mp4j-manager-connection").start(() -> {
+                    // a platform thread per connection sleeps on the channel's futex itself; a virtual
+                    // thread needs a watcher's wake-up and an unpark per request (half the calls/s)
+                    Thread.ofPlatform().daemon().name("mp4j-manager-connection").start(() -> {
                         try {
                             serveChannel(objects, in, replies);
                         } finally {

@@ -45,6 +45,8 @@ public final class ManagerClient implements AutoCloseable {
     private final String address;
     private final Client.Builder client;
     private final NetOptions.Settings settings;
+    /** Free connections idle for longer are checked for a close by the server before use. */
+    private static final long STALE_CHECK_NANOS = 50_000_000L;
     /** Half the idle timeout: free connections older than this are not used. */
     private final long idleLimitNanos;
     private final io.github.multiprocessing4j.spi.Codec codec;
@@ -211,7 +213,9 @@ public final class ManagerClient implements AutoCloseable {
         long limit = idleLimitNanos;
         Idle free;
         while ((free = idle.poll()) != null) {
-            if ((limit > 0 && System.nanoTime() - free.since() > limit) || free.connection().isStale()) {
+            long idleNanos = System.nanoTime() - free.since();
+            // a server closes connections idle for 100 ms at least: a younger one needs no check
+            if ((limit > 0 && idleNanos > limit) || idleNanos > STALE_CHECK_NANOS && free.connection().isStale()) {
                 free.connection().close();
                 continue;
             }

@@ -214,7 +214,7 @@ public final class ManagerServer implements AutoCloseable {
          * How long a client connection may stay silent before it is closed (see
          * {@link Listener.Builder#idleTimeout}; default 10 minutes).
          *
-         * @param timeout a positive duration
+         * @param timeout at least 100 ms
          * @return this builder
          */
         public Builder idleTimeout(java.time.Duration timeout) {

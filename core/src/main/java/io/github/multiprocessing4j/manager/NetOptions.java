@@ -215,11 +215,14 @@ record NetOptions(byte[] authKey, Codec codec, int maxFrameBytes, long handshake
          * value on both ends. A call that runs long (a queue's {@code take}) does not count as
          * idle.
          *
-         * @param timeout a positive duration
+         * @param timeout at least 100 ms
          * @return this builder
          */
         public B idleTimeout(Duration timeout) {
-            this.idleTimeout = positive(timeout, "idleTimeout");
+            if (timeout == null || timeout.compareTo(Duration.ofMillis(100)) < 0) {
+                throw new IllegalArgumentException("idleTimeout: " + timeout + " (expected at least 100 ms)");
+            }
+            this.idleTimeout = timeout;
             return self();
         }
 

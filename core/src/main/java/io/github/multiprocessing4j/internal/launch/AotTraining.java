@@ -21,15 +21,17 @@ import io.github.multiprocessing4j.spi.Codec;
  * The workload a training worker runs so the AOT cache holds what a real worker loads and links:
  * decoding and running serialized lambdas, encoding and decoding exceptions, serving a pool
  * ({@link PoolTraining}), putting to and taking from queues and pipes (a producer thread and this
- * one), and two threads incrementing a shared value under its lock and atomically, so that a
- * worker's first messages and lock calls do not run with cold profiles (JEP 515 keeps the profiles
- * in the cache).
+ * one), two threads incrementing a shared value under its lock and atomically, and map calls
+ * through a manager, so that a worker's first messages, lock calls and manager calls do not run
+ * with cold profiles (JEP 515 keeps the profiles in the cache).
  */
 final class AotTraining {
 
     private static final int ROUNDS = 300;
     /** Messages per kind through a queue and a pipe: enough for the JIT to compile the paths. */
     private static final int MESSAGES = 5_000;
+    /** Calls of each kind through a manager. */
+    private static final int MANAGER_CALLS = 3_000;
     /** Increments per thread and kind on a shared value. */
     private static final int INCREMENTS = 50_000;
 
@@ -59,6 +61,7 @@ final class AotTraining {
         sink += PoolTraining.run(ROUNDS);
         sink += queues();
         sink += sync();
+        sink += manager();
         System.out.println("trained " + sink);
     }
 
@@ -86,6 +89,20 @@ final class AotTraining {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while training", e);
+        }
+    }
+
+    /** Map calls through a manager served by a thread of this JVM: the manager's side of every call. */
+    private static long manager() {
+        try (Context context = Multiprocessing.threads();
+                io.github.multiprocessing4j.manager.Manager manager = context.manager()) {
+            java.util.Map<Integer, Integer> map = manager.dict();
+            long sum = 0;
+            for (int i = 0; i < MANAGER_CALLS; i++) {
+                map.put(i & 255, i);
+                sum += map.get(i & 255);
+            }
+            return sum;
         }
     }
 
