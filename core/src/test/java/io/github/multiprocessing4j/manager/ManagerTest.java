@@ -236,4 +236,26 @@ class ManagerTest {
         assertThatThrownBy(() -> ManagerServer.builder().idleTimeout(java.time.Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("idleTimeout");
     }
+
+    @Test
+    void connectionsBeyondThePlatformThreadsAreServedToo() throws Exception {
+        Map<String, Integer> table = new ConcurrentHashMap<>();
+        int count = ManagerServer.PLATFORM_CONNECTIONS + 6;
+        try (ManagerServer server = ManagerServer.builder().authKey(KEY).register("table", Map.class, table).build().start()) {
+            List<ManagerClient> clients = new ArrayList<>();
+            try {
+                for (int c = 0; c < count; c++) {
+                    clients.add(ManagerClient.connect(server.address(), KEY)); // each holds one open connection
+                }
+                for (int c = 0; c < count; c++) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Integer> proxy = clients.get(c).get("table", Map.class);
+                    proxy.put("client" + c, c);
+                }
+            } finally {
+                clients.forEach(ManagerClient::close);
+            }
+            assertThat(table).hasSize(count).containsEntry("client" + (count - 1), count - 1);
+        }
+    }
 }
