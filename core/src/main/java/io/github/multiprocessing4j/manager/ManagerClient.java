@@ -33,9 +33,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * client's settings, <strong>including the key</strong>. Our worker processes receive it through
  * owner-only shared memory; a proxy refuses to be written to a network connection
  * ({@link MessageConnection}, another manager), and must not be serialized anywhere else you
- * would not send the key. Proxies
- * that arrive in a JVM share one client per server there. A closed client fails its own
- * proxies' calls, not those of copies in other processes.
+ * would not send the key. Proxies that arrive in a JVM share one client per server there. A
+ * closed client fails its own proxies' calls, not those of copies in other processes.
  */
 public final class ManagerClient implements AutoCloseable {
 
@@ -228,7 +227,6 @@ public final class ManagerClient implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        MessageConnection connection;
         Idle free;
         while ((free = idle.poll()) != null) {
             free.connection().close();
