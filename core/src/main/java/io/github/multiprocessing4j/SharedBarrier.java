@@ -9,7 +9,6 @@ import java.io.Serial;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.TimeoutException;
@@ -64,7 +63,7 @@ public final class SharedBarrier implements AutoCloseable, java.io.Serializable 
     private final transient ProcessLock lock;
     private final transient int parties;
 
-    private SharedBarrier(SharedRegion region) {
+    SharedBarrier(SharedRegion region) {
         this.region = region;
         this.segment = region.segment();
         this.lock = new ProcessLock(segment, LOCK);
@@ -271,14 +270,6 @@ public final class SharedBarrier implements AutoCloseable, java.io.Serializable 
 
     @Serial
     Object writeReplace() throws ObjectStreamException {
-        return new Ref(region.path().toString());
-    }
-
-    /** The serialized form: the file. */
-    private record Ref(String path) implements java.io.Serializable {
-        @Serial
-        Object readResolve() throws ObjectStreamException {
-            return SyncRegions.attach(Path.of(path), KIND, SharedBarrier.class, SharedBarrier::new);
-        }
+        return new SyncRef(region.path().toString(), KIND);
     }
 }

@@ -8,7 +8,6 @@ import java.io.Serial;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -45,7 +44,7 @@ public final class SharedEvent implements AutoCloseable, java.io.Serializable {
     private final transient SharedRegion region;
     private final transient MemorySegment segment;
 
-    private SharedEvent(SharedRegion region) {
+    SharedEvent(SharedRegion region) {
         this.region = region;
         this.segment = region.segment();
     }
@@ -108,14 +107,6 @@ public final class SharedEvent implements AutoCloseable, java.io.Serializable {
 
     @Serial
     Object writeReplace() throws ObjectStreamException {
-        return new Ref(region.path().toString());
-    }
-
-    /** The serialized form: the file. */
-    private record Ref(String path) implements java.io.Serializable {
-        @Serial
-        Object readResolve() throws ObjectStreamException {
-            return SyncRegions.attach(Path.of(path), KIND, SharedEvent.class, SharedEvent::new);
-        }
+        return new SyncRef(region.path().toString(), KIND);
     }
 }

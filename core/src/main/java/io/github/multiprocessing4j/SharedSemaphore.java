@@ -9,7 +9,6 @@ import java.io.Serial;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -68,7 +67,7 @@ public final class SharedSemaphore implements AutoCloseable, java.io.Serializabl
     /** This process's accounting slot, or -1 before it has one. */
     private transient volatile long slot = -1;
 
-    private SharedSemaphore(SharedRegion region) {
+    SharedSemaphore(SharedRegion region) {
         this.region = region;
         this.segment = region.segment();
         this.bound = SyncRegions.intParameter(region);
@@ -316,14 +315,6 @@ public final class SharedSemaphore implements AutoCloseable, java.io.Serializabl
 
     @Serial
     Object writeReplace() throws ObjectStreamException {
-        return new Ref(region.path().toString());
-    }
-
-    /** The serialized form: the file. */
-    private record Ref(String path) implements java.io.Serializable {
-        @Serial
-        Object readResolve() throws ObjectStreamException {
-            return SyncRegions.attach(Path.of(path), KIND, SharedSemaphore.class, SharedSemaphore::new);
-        }
+        return new SyncRef(region.path().toString(), KIND);
     }
 }

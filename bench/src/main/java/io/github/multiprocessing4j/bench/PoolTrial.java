@@ -47,34 +47,6 @@ final class PoolTrial {
         return null;
     }
 
-    /** Naive trial division, as the 2008 talk's {@code isprime}. */
-    static boolean isPrime(int n) {
-        if (n < 2) {
-            return false;
-        }
-        if (n == 2) {
-            return true;
-        }
-        int max = (int) Math.ceil(Math.sqrt(n));
-        for (int i = 2; i <= max; i++) {
-            if (n % i == 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The sum of the primes below {@code n}. */
-    static Long sumPrimes(Integer n) {
-        long sum = 0;
-        for (int x = 2; x < n; x++) {
-            if (isPrime(x)) {
-                sum += x;
-            }
-        }
-        return sum;
-    }
-
     private static Context context() {
         return Multiprocessing.processes(ProcessOptions.builder().output(OutputSink.discard()).build());
     }
@@ -168,7 +140,7 @@ final class PoolTrial {
             long t1 = System.nanoTime();
             long poolSum;
             try (ProcessPool pool = context.pool(2)) {
-                poolSum = pool.map(PoolTrial::sumPrimes, ns).stream().mapToLong(Long::longValue).sum();
+                poolSum = pool.map(Primes::sumPrimes, ns).stream().mapToLong(Long::longValue).sum();
             }
             double pooled = (System.nanoTime() - t1) / 1e9;
             check(poolSum);
@@ -178,7 +150,7 @@ final class PoolTrial {
             try (ProcessPool pool = context.pool(2)) {
                 pool.map(PoolTrial::noop, List.of(1, 2), 1);
                 long t2 = System.nanoTime();
-                long warmSum = pool.map(PoolTrial::sumPrimes, ns).stream().mapToLong(Long::longValue).sum();
+                long warmSum = pool.map(Primes::sumPrimes, ns).stream().mapToLong(Long::longValue).sum();
                 double warm = (System.nanoTime() - t2) / 1e9;
                 check(warmSum);
                 Measurement.emit("primes.pool2map_started", warm, "s");
@@ -186,7 +158,7 @@ final class PoolTrial {
                 // steady state: the same map again, once both workers have compiled sumPrimes,
                 // against a second serial run in this (now also warm) JVM
                 long t3 = System.nanoTime();
-                check(pool.map(PoolTrial::sumPrimes, ns).stream().mapToLong(Long::longValue).sum());
+                check(pool.map(Primes::sumPrimes, ns).stream().mapToLong(Long::longValue).sum());
                 double hotPool = (System.nanoTime() - t3) / 1e9;
                 long t4 = System.nanoTime();
                 check(serialSum(ns));
@@ -201,7 +173,7 @@ final class PoolTrial {
     private static long serialSum(List<Integer> ns) {
         long sum = 0;
         for (int n : ns) {
-            sum += sumPrimes(n);
+            sum += Primes.sumPrimes(n);
         }
         return sum;
     }

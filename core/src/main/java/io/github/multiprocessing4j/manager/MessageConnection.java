@@ -53,7 +53,7 @@ public final class MessageConnection implements AutoCloseable {
     public void send(Object message) throws IOException {
         Bytes bytes = new Bytes(64);
         bytes.write(OBJECT);
-        encode(bytes, message, "message");
+        encode(bytes, new Object[] {message}, "message");
         write(bytes.array(), bytes.size());
     }
 
@@ -69,10 +69,13 @@ public final class MessageConnection implements AutoCloseable {
         return ENCODING.get() != null;
     }
 
-    private void encode(Bytes bytes, Object value, String what) {
+    /** Appends each value, with the flag of {@link #encodingForNetwork} set for the whole message. */
+    private void encode(Bytes bytes, Object[] values, String what) {
         ENCODING.set(Boolean.TRUE);
         try {
-            Wire.writeValue(bytes, value, codec, what);
+            for (Object value : values) {
+                Wire.writeValue(bytes, value, codec, what);
+            }
         } finally {
             ENCODING.remove();
         }
@@ -82,9 +85,7 @@ public final class MessageConnection implements AutoCloseable {
     void sendValues(Object... values) throws IOException {
         Bytes bytes = new Bytes(64);
         bytes.write(VALUES);
-        for (Object value : values) {
-            encode(bytes, value, "argument");
-        }
+        encode(bytes, values, "argument");
         write(bytes.array(), bytes.size());
     }
 

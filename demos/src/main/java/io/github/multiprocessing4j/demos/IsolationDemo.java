@@ -7,6 +7,7 @@ import io.github.multiprocessing4j.ProcessOptions;
 import io.github.multiprocessing4j.ProcessPool;
 import io.github.multiprocessing4j.TaskTimeoutException;
 import io.github.multiprocessing4j.WorkerCrashedException;
+import io.github.multiprocessing4j.bench.Primes;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -227,7 +228,7 @@ public final class IsolationDemo implements Demo {
         }
         byte[] buffer = new byte[1 << 20];
         buffer[task.index()] = 1;
-        return Workloads.sumPrimes(expectedBound(task.index())) + buffer[task.index()] - 1;
+        return Primes.sumPrimes(expectedBound(task.index())) + buffer[task.index()] - 1;
     }
 
     private static int expectedBound(int index) {
@@ -235,7 +236,7 @@ public final class IsolationDemo implements Demo {
     }
 
     static long expected(int index) {
-        return Workloads.sumPrimes(expectedBound(index));
+        return Primes.sumPrimes(expectedBound(index));
     }
 
     /** Memory a bad task never gives back, as a leaking library would. */

@@ -4,6 +4,7 @@ import io.github.multiprocessing4j.Context;
 import io.github.multiprocessing4j.Multiprocessing;
 import io.github.multiprocessing4j.SharedQueue;
 import io.github.multiprocessing4j.WorkerProcess;
+import io.github.multiprocessing4j.bench.Primes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +62,7 @@ public final class PrimesDemo implements Demo {
         List<Row> rows = new ArrayList<>();
 
         progress.step("serial");
-        Timed<List<Long>> serial = Timed.of(() -> ns.stream().map(Workloads::sumPrimes).toList());
+        Timed<List<Long>> serial = Timed.of(() -> ns.stream().map(Primes::sumPrimes).toList());
         Map<Integer, Long> expected = expected(ns, serial.value(), settings);
         rows.add(Row.of(workload, "serial", 1, serial.seconds(), check(ns, serial.value(), expected)));
 
@@ -83,7 +84,7 @@ public final class PrimesDemo implements Demo {
 
             progress.step("ProcessPool.map");
             Timed.ColdAndWarm<List<Long>> runs = Timed.coldThenWarm(context, n,
-                    () -> progress.step("ProcessPool.map, started pool"), pool -> pool.map(Workloads::sumPrimes, ns));
+                    () -> progress.step("ProcessPool.map, started pool"), pool -> pool.map(Primes::sumPrimes, ns));
             rows.add(Row.of(workload, "ProcessPool.map, incl. start", n, runs.cold().seconds(),
                     check(ns, runs.cold().value(), expected)));
             rows.add(Row.of(workload, "ProcessPool.map, started pool", n, runs.warm().seconds(),
@@ -139,7 +140,7 @@ public final class PrimesDemo implements Demo {
         Runnable worker = () -> {
             try {
                 for (int bound = work.take(); bound != PILL; bound = work.take()) {
-                    results.put(bound, Workloads.sumPrimes(bound));
+                    results.put(bound, Primes.sumPrimes(bound));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -186,7 +187,7 @@ public final class PrimesDemo implements Demo {
     private static void primesWorker(SharedQueue<Integer> work, SharedQueue<long[]> results) {
         try {
             for (int bound = work.take(); bound != PILL; bound = work.take()) {
-                results.put(new long[] {bound, Workloads.sumPrimes(bound)});
+                results.put(new long[] {bound, Primes.sumPrimes(bound)});
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -5,6 +5,7 @@ import io.github.multiprocessing4j.JoinableQueue;
 import io.github.multiprocessing4j.Multiprocessing;
 import io.github.multiprocessing4j.SharedQueue;
 import io.github.multiprocessing4j.WorkerProcess;
+import io.github.multiprocessing4j.bench.Primes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +53,7 @@ public final class ProducerConsumerDemo implements Demo {
         Timed<long[]> serial = Timed.of(() -> {
             long[] sums = new long[items];
             for (int i = 0; i < items; i++) {
-                sums[i] = Workloads.sumPrimes(bound(i));
+                sums[i] = Primes.sumPrimes(bound(i));
             }
             return sums;
         });
@@ -164,7 +165,7 @@ public final class ProducerConsumerDemo implements Demo {
                     if (item == PILL) {
                         return;
                     }
-                    results.put(new long[] {item, Workloads.sumPrimes(bound(item))});
+                    results.put(new long[] {item, Primes.sumPrimes(bound(item))});
                 } finally {
                     work.taskDone();
                 }

@@ -1,8 +1,10 @@
 package io.github.multiprocessing4j.demos;
 
+import io.github.multiprocessing4j.bench.Primes;
+
 /**
- * The talks' CPU-bound functions, written as the talks wrote them so the work matches CPython's peer
- * step for step.
+ * The talks' CPU-bound functions beside the sum of primes ({@link Primes}, shared with the bench),
+ * written as the talks wrote them so the work matches CPython's peer step for step.
  */
 public final class Workloads {
 
@@ -10,47 +12,8 @@ public final class Workloads {
     }
 
     /**
-     * Naive trial division, as in the Parallel Python {@code sum_primes} demo (2008): every divisor
-     * from 2 up to the ceiling of the square root.
-     *
-     * @param n the number
-     * @return whether it is prime
-     */
-    public static boolean isPrime(int n) {
-        if (n < 2) {
-            return false;
-        }
-        if (n == 2) {
-            return true;
-        }
-        int max = (int) Math.ceil(Math.sqrt(n));
-        for (int i = 2; i <= max; i++) {
-            if (n % i == 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * The sum of all primes below n.
-     *
-     * @param n the bound, exclusive
-     * @return the sum
-     */
-    public static long sumPrimes(int n) {
-        long sum = 0;
-        for (int x = 2; x < n; x++) {
-            if (isPrime(x)) {
-                sum += x;
-            }
-        }
-        return sum;
-    }
-
-    /**
      * The sum of all primes below n by the sieve of Eratosthenes: another algorithm, to check
-     * {@link #sumPrimes}.
+     * {@link Primes#sumPrimes}.
      *
      * @param n the bound, exclusive
      * @return the sum

@@ -317,10 +317,7 @@ public final class FramedChannel implements AutoCloseable {
             netOut.flip();
         }
         switch (result.getStatus()) {
-            case BUFFER_OVERFLOW -> {
-                ByteBuffer larger = ByteBuffer.allocate(netOut.remaining() + tls.getSession().getPacketBufferSize());
-                netOut = larger.put(netOut).flip();
-            }
+            case BUFFER_OVERFLOW -> netOut = grown(netOut, tls.getSession().getPacketBufferSize());
             case CLOSED -> throw new java.nio.channels.ClosedChannelException();
             default -> {
                 // OK
@@ -371,8 +368,7 @@ public final class FramedChannel implements AutoCloseable {
                         continue; // a record without data (a session ticket): read on
                     }
                     case BUFFER_OVERFLOW -> {
-                        ByteBuffer larger = ByteBuffer.allocate(appIn.remaining() + tls.getSession().getApplicationBufferSize());
-                        appIn = larger.put(appIn).flip();
+                        appIn = grown(appIn, tls.getSession().getApplicationBufferSize());
                         continue;
                     }
                     case CLOSED -> {
@@ -409,6 +405,11 @@ public final class FramedChannel implements AutoCloseable {
                 await(readSelector, deadline, "read");
             }
         }
+    }
+
+    /** A copy of {@code readMode}'s remaining bytes with {@code more} bytes of room after them, in read mode. */
+    private static ByteBuffer grown(ByteBuffer readMode, int more) {
+        return ByteBuffer.allocate(readMode.remaining() + more).put(readMode).flip();
     }
 
     /**
