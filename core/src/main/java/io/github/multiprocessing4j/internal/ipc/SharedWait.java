@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.internal.ipc;
 
 import io.github.multiprocessing4j.internal.os.Linux;
+import io.github.multiprocessing4j.internal.util.Spin;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -42,12 +43,7 @@ public final class SharedWait {
     /** How long a platform thread sleeps in the kernel before it looks at its interrupt flag. */
     public static final long SLICE_NANOS = 20_000_000L;
 
-    /**
-     * How long a waiter spins before it sleeps: about 2,000 {@link Thread#onSpinWait} at 26 ns
-     * each. A bound in time, not in iterations, because a spin still running in the interpreter
-     * (a worker's first calls) takes a hundred times longer per iteration and would keep the CPU
-     * from the JIT compiler threads.
-     */
+    /** How long a waiter spins ({@link Spin}: busy, then yielding) before it sleeps. */
     static final long SPIN_NANOS = 50_000;
 
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
@@ -84,15 +80,8 @@ public final class SharedWait {
             return false; // a poll: no spin, no flag (which would cost the next signaller a system call)
         }
         long deadline = SharedWait.deadline(timeoutNanos);
-        long spinEnd = System.nanoTime() + SPIN_NANOS;
-        for (int i = 1;; i++) {
-            Thread.onSpinWait();
-            if (ready.getAsBoolean()) {
-                return true;
-            }
-            if ((i & 15) == 0 && System.nanoTime() - spinEnd >= 0) {
-                break;
-            }
+        if (Spin.until(ready, SPIN_NANOS)) {
+            return true;
         }
         if (Thread.currentThread().isVirtual() && Linux.AVAILABLE) {
             return awaitVirtual(segment, seqOffset, sleepersOffset, ready, deadline);
