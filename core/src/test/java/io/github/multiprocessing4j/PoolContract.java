@@ -11,15 +11,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -122,6 +126,60 @@ abstract class PoolContract {
         assertThat(pool.<List<Integer>, Integer>apply(l -> l.size(), List.of(1, 2, 3))).isEqualTo(3);
         assertThat(pool.backend()).isEqualTo(context.backend());
         assertThat(pool.workers()).isEqualTo(2);
+    }
+
+    /** A checksum of the bytes, so that a torn or mixed-up argument shows. */
+    static long checksum(byte[] bytes) {
+        long sum = bytes.length;
+        for (byte b : bytes) {
+            sum = sum * 31 + b;
+        }
+        return sum;
+    }
+
+    /**
+     * Callers that hand calls to idle workers themselves race with each other and with the
+     * dispatchers, which send whatever queued while a worker was busy: every call gets its own
+     * result, and each worker sees its units whole and in order (a worker stops on a unit out of
+     * order). Arguments of 48 KiB make each send take a while.
+     */
+    @Test
+    void concurrentApplyCallersEachGetTheirOwnResults() throws Exception {
+        assertThat(pool.apply(PoolContract::square, 1)).isEqualTo(1); // workers up
+        int threads = 4;
+        int calls = 150;
+        try (ExecutorService callers = Executors.newFixedThreadPool(threads)) {
+            List<Future<Integer>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Random random = new Random(t);
+                done.add(callers.submit(() -> {
+                    for (int i = 0; i < calls; i++) {
+                        byte[] argument = new byte[48 * 1024 + random.nextInt(64)];
+                        random.nextBytes(argument);
+                        assertThat(pool.<byte[], Long>apply(PoolContract::checksum, argument))
+                                .isEqualTo(checksum(argument));
+                    }
+                    return calls;
+                }));
+            }
+            List<Integer> items = IntStream.range(0, 5_000).boxed().toList();
+            assertThat(pool.map(PoolContract::square, items, 3)).isEqualTo(items.stream().map(x -> x * x).toList());
+            for (Future<Integer> caller : done) {
+                assertThat(caller.get(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(calls);
+            }
+        }
+        assertThat(pool.apply(PoolContract::square, 12)).isEqualTo(144);
+    }
+
+    @Test
+    void sequentialAppliesOnRetiringWorkersAllComplete() throws Exception {
+        try (ProcessPool retiring = context.pool(PoolOptions.builder().workers(2).maxTasksPerWorker(3).build())) {
+            Set<String> where = new HashSet<>();
+            for (int i = 0; i < 12; i++) {
+                where.add(retiring.apply(PoolContract::whereAmI, i));
+            }
+            assertThat(where).hasSizeGreaterThanOrEqualTo(4);
+        }
     }
 
     @Test

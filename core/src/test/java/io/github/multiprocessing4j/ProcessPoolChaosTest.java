@@ -8,7 +8,12 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Tag;
@@ -79,7 +84,7 @@ class ProcessPoolChaosTest {
                 try {
                     assertThat(futures.get(i).get(PoolContract.WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(i * 2);
                     results++;
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     assertThat(e.getCause()).isInstanceOf(WorkerCrashedException.class);
                     WorkerCrashedException crash = (WorkerCrashedException) e.getCause();
                     assertThat(crash.exitCode()).isEqualTo(-9);
@@ -96,6 +101,68 @@ class ProcessPoolChaosTest {
                 assertThat(completions.get(i)).as("completions of task %d", i).isEqualTo(1);
             }
             System.out.printf("chaos: %d results, %d crashed tasks, %d kills%n", results, crashed, killed.size());
+        }
+    }
+    /**
+     * Three threads call {@code apply} one call after another, so most calls are handed to an idle
+     * worker by the caller itself, while workers are killed five times: each call returns its
+     * result or fails with the kill's {@link WorkerCrashedException}, and none hangs.
+     */
+    @Test
+    void sequentialAppliesFromThreeThreadsSurviveKills() throws Exception {
+        int callers = 3;
+        int kills = 5;
+        Random random = new Random(20261124L);
+        try (Context context = Multiprocessing.processes(ProcessOptions.builder().output(new CapturingSink()).build());
+                ProcessPool pool = context.pool(2);
+                ExecutorService threads = Executors.newFixedThreadPool(callers)) {
+            pool.apply(ProcessPoolChaosTest::work, 0); // workers up
+            AtomicInteger calls = new AtomicInteger();
+            AtomicInteger crashes = new AtomicInteger();
+            AtomicBoolean stop = new AtomicBoolean();
+            List<Future<?>> running = new ArrayList<>();
+            for (int t = 0; t < callers; t++) {
+                running.add(threads.submit(() -> {
+                    for (int x = 0; !stop.get(); x++) {
+                        try {
+                            assertThat(pool.<Integer, Integer>apply(ProcessPoolChaosTest::work, x)).isEqualTo(x * 2);
+                        } catch (ExecutionException e) {
+                            assertThat(e.getCause()).isInstanceOf(WorkerCrashedException.class);
+                            crashes.incrementAndGet();
+                        }
+                        calls.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PoolContract.WAIT_SECONDS);
+            for (int k = 0; k < kills; k++) {
+                int threshold = calls.get() + 100 + random.nextInt(200);
+                while (calls.get() < threshold) {
+                    assertThat(System.nanoTime()).as("waiting for %d calls", threshold).isLessThan(deadline);
+                    TimeUnit.MILLISECONDS.sleep(1); // bounded polling of the callers' progress
+                }
+                List<ProcessHandle> workers = ProcessHandle.current().children()
+                        .filter(ProcessHandle::isAlive)
+                        .filter(p -> p.info().commandLine().orElse("").contains("pool-worker-"))
+                        .toList();
+                if (workers.isEmpty()) {
+                    k--;
+                    continue;
+                }
+                workers.get(random.nextInt(workers.size())).destroyForcibly();
+            }
+            int settled = calls.get() + 100;
+            while (calls.get() < settled) {
+                assertThat(System.nanoTime()).as("calls after the last kill").isLessThan(deadline);
+                TimeUnit.MILLISECONDS.sleep(1);
+            }
+            stop.set(true);
+            for (Future<?> caller : running) {
+                caller.get(PoolContract.WAIT_SECONDS, TimeUnit.SECONDS); // an assertion failure surfaces here
+            }
+            assertThat(crashes.get()).isLessThanOrEqualTo(kills);
+            System.out.printf("sequential chaos: %d calls, %d crashed%n", calls.get(), crashes.get());
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.github.multiprocessing4j.internal.pool;
 
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.locks.Condition;
 
 /**
@@ -77,6 +78,25 @@ abstract class PoolWorker {
     void retire() {
         retiring = true;
         wake.signalAll();
+    }
+
+    /**
+     * Whether a caller may hand this worker a small call itself, without waking its dispatcher:
+     * it is ready, idle and nobody else is sending to it. Pool lock held. Only process workers
+     * do this; a thread worker takes its work itself.
+     */
+    boolean canTakeDirectly() {
+        return false;
+    }
+
+    /** Marks that the calling thread will send the units it just took for this worker. Pool lock held. */
+    void beginDirect() {
+        throw new UnsupportedOperationException();
+    }
+
+    /** Sends units taken after {@link #beginDirect}; called without the pool lock. */
+    void sendDirect(List<Unit> batch) {
+        throw new UnsupportedOperationException();
     }
 
     /** How many items may be in flight on this worker. Pool lock held. */

@@ -39,6 +39,15 @@ final class ProcessPoolWorker extends PoolWorker {
     private volatile WorkerJvm jvm;
     private volatile Throwable setupFailure;
     private volatile Thread dispatcher;
+    /**
+     * A thread (the dispatcher, or a caller handing a call straight to this idle worker) is
+     * writing units to the request ring; guarded by the pool lock. {@link #out} and
+     * {@link #defined} belong to that thread while it is set.
+     */
+    private boolean sending;
+    private final Bytes out = new Bytes(64 * 1024);
+    /** The function ids the worker has been sent. */
+    private final Set<Integer> defined = new HashSet<>();
     /** Set once the worker has ended: the counters' last values, read before the region is freed. */
     private volatile boolean ended;
     private volatile long lastStarted;
@@ -149,8 +158,6 @@ final class ProcessPoolWorker extends PoolWorker {
     // ------------------------------------------------------------------ dispatcher
 
     private void dispatchLoop() {
-        Bytes out = new Bytes(64 * 1024);
-        Set<Integer> defined = new HashSet<>();
         while (true) {
             List<Unit> batch;
             boolean close = false;
@@ -160,6 +167,10 @@ final class ProcessPoolWorker extends PoolWorker {
                     if (gone || ended || stopReason != null) {
                         return;
                     }
+                    if (sending) {
+                        wake.await(); // a caller is writing a batch it took itself
+                        continue;
+                    }
                     if (retiring && inFlight.isEmpty()) {
                         close = true;
                         batch = List.of();
@@ -167,6 +178,7 @@ final class ProcessPoolWorker extends PoolWorker {
                     }
                     batch = pool.takeUnits(this);
                     if (!batch.isEmpty()) {
+                        sending = true;
                         break;
                     }
                     wake.await();
@@ -182,6 +194,38 @@ final class ProcessPoolWorker extends PoolWorker {
                 killIfStillAliveLater();
                 return;
             }
+            if (!send(batch, true)) {
+                return; // the worker is gone; the reader reports it
+            }
+        }
+    }
+
+    @Override
+    boolean canTakeDirectly() {
+        return ready && !sending && inFlight.isEmpty() && !gone && !ended && !retiring && stopReason == null;
+    }
+
+    @Override
+    void beginDirect() {
+        sending = true;
+    }
+
+    @Override
+    void sendDirect(List<Unit> batch) {
+        send(batch, false);
+    }
+
+    /**
+     * Writes {@code batch} to the request ring; the caller set {@link #sending}, which this clears.
+     * Only one thread sends at a time, in the order the pool took the units.
+     *
+     * @param interruptible whether this is the dispatcher, which an interrupt stops at shutdown;
+     *     a caller's interrupt is kept for it
+     * @return {@code false} if the worker is gone
+     */
+    private boolean send(List<Unit> batch, boolean interruptible) {
+        boolean interrupted = false;
+        try {
             out.clear();
             for (Unit unit : batch) {
                 FunctionTable.Ref ref = unit.call.functionRef;
@@ -204,8 +248,36 @@ final class ProcessPoolWorker extends PoolWorker {
             }
             try {
                 rings.requests.write(out);
-            } catch (RingClosedException | InterruptedException e) {
-                return; // the worker is gone; the reader reports it
+                return true;
+            } catch (RingClosedException e) {
+                return false;
+            } catch (InterruptedException e) {
+                if (!interruptible) {
+                    // Only a frame larger than the free space waits, and a caller sends a small
+                    // one to an idle worker, whose ring is empty. Were it cut short anyway, the
+                    // worker could not read on: it is replaced and its units run elsewhere.
+                    interrupted = true;
+                    pool.lock.lock();
+                    try {
+                        if (!gone && stopReason == null) {
+                            kill(new IllegalStateException("a request to worker " + name + " was cut short by an interrupt"));
+                        }
+                    } finally {
+                        pool.lock.unlock();
+                    }
+                }
+                return false;
+            }
+        } finally {
+            pool.lock.lock();
+            try {
+                sending = false;
+                wake.signalAll();
+            } finally {
+                pool.lock.unlock();
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -251,6 +323,13 @@ final class ProcessPoolWorker extends PoolWorker {
         try {
             ended = true;
             wake.signalAll();
+            // a caller writing to the ring finishes (the ring is closed) before the region is freed
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RETIRE_GRACE_SECONDS);
+            while (sending && System.nanoTime() < deadline) {
+                wake.awaitNanos(deadline - System.nanoTime());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             pool.lock.unlock();
         }

@@ -27,6 +27,11 @@ final class SingleCall extends Call {
         return this;
     }
 
+    /** About how many bytes the call takes in a request: its argument and its function. */
+    int encodedBytes() {
+        return Wire.sizeOf(args[0]) + (functionRef == null ? 0 : functionRef.bytes().length);
+    }
+
     @Override
     int nextSize() {
         return taken || future.isDone() ? 0 : 1;
