@@ -1,7 +1,9 @@
 package io.github.multiprocessing4j.internal.net;
 
+import io.github.multiprocessing4j.internal.util.Spin;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -203,6 +205,9 @@ public final class FramedChannel implements AutoCloseable {
         return body;
     }
 
+    /** How long a wait for the socket polls before it sleeps in {@code select}. */
+    private static final long SPIN_NANOS = 50_000;
+
     /** The first allocation for a frame's body; it doubles as the bytes arrive. */
     private static final int INITIAL_BODY = 64 << 10;
 
@@ -241,7 +246,9 @@ public final class FramedChannel implements AutoCloseable {
             throw new SocketTimeoutException(what + " timed out");
         }
         try {
-            selector.select(deadline == Long.MAX_VALUE ? 0 : Math.max(1, remaining));
+            if (!spinSelect(selector)) {
+                selector.select(deadline == Long.MAX_VALUE ? 0 : Math.max(1, remaining));
+            }
             selector.selectedKeys().clear();
         } catch (java.nio.channels.ClosedSelectorException e) {
             throw new java.nio.channels.AsynchronousCloseException(); // closed by another thread
@@ -249,6 +256,25 @@ public final class FramedChannel implements AutoCloseable {
         if (Thread.interrupted()) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException(what + " interrupted");
+        }
+    }
+
+    /**
+     * Polls the selector for a short while ({@link Spin}) before the caller sleeps in it: a reply
+     * over loopback is often microseconds away, and a thread woken from {@code select} costs tens
+     * of microseconds more on a virtual machine.
+     */
+    private static boolean spinSelect(Selector selector) throws IOException {
+        try {
+            return Spin.until(() -> {
+                try {
+                    return selector.selectNow() > 0;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, SPIN_NANOS);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 
