@@ -45,6 +45,8 @@ final class ProcessPoolWorker extends PoolWorker {
      * {@link #defined} belong to that thread while it is set.
      */
     private boolean sending;
+    /** Threads waiting for {@link #sending} to clear; guarded by the pool lock. */
+    private int sendWaiters;
     private final Bytes out = new Bytes(64 * 1024);
     /** The function ids the worker has been sent. */
     private final Set<Integer> defined = new HashSet<>();
@@ -168,7 +170,7 @@ final class ProcessPoolWorker extends PoolWorker {
                         return;
                     }
                     if (sending) {
-                        wake.await(); // a caller is writing a batch it took itself
+                        awaitSend(); // a caller is writing a batch it took itself
                         continue;
                     }
                     if (retiring && inFlight.isEmpty()) {
@@ -197,6 +199,16 @@ final class ProcessPoolWorker extends PoolWorker {
             if (!send(batch, true)) {
                 return; // the worker is gone; the reader reports it
             }
+        }
+    }
+
+    /** Waits, pool lock held, until the thread sending to this worker is done. */
+    private void awaitSend() throws InterruptedException {
+        sendWaiters++;
+        try {
+            wake.await();
+        } finally {
+            sendWaiters--;
         }
     }
 
@@ -272,7 +284,9 @@ final class ProcessPoolWorker extends PoolWorker {
             pool.lock.lock();
             try {
                 sending = false;
-                wake.signalAll();
+                if (sendWaiters > 0) {
+                    wake.signalAll(); // no needless wake-up of the dispatcher on every call
+                }
             } finally {
                 pool.lock.unlock();
             }
@@ -326,7 +340,12 @@ final class ProcessPoolWorker extends PoolWorker {
             // a caller writing to the ring finishes (the ring is closed) before the region is freed
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RETIRE_GRACE_SECONDS);
             while (sending && System.nanoTime() < deadline) {
-                wake.awaitNanos(deadline - System.nanoTime());
+                sendWaiters++;
+                try {
+                    wake.awaitNanos(deadline - System.nanoTime());
+                } finally {
+                    sendWaiters--;
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -907,7 +907,9 @@ public final class WorkerPool implements ProcessPool {
                 double perItem = (double) busyNanos / items;
                 averageItemNanos = averageItemNanos < 0 ? perItem : 0.7 * averageItemNanos + 0.3 * perItem;
             }
-            worker.wake.signal();
+            if (worker.retiring || hasWork()) {
+                worker.wake.signal(); // room for more, or the last result of a retiring worker
+            }
             if (state == SHUTDOWN) {
                 tryTerminate();
             }
