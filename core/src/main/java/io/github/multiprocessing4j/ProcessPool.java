@@ -127,8 +127,11 @@ public interface ProcessPool extends ExecutorService {
             Duration timeout);
 
     /**
-     * Applies {@code function} to every item, in order, Python's {@code map}, with Python's default
-     * chunk size (the items divided by four times the workers, rounded up).
+     * Applies {@code function} to every item, in order, Python's {@code map}. The first chunks have
+     * Python's default size (the items divided by four times the workers, rounded up); then each
+     * chunk is the items left divided by four times the workers, so chunks shrink towards the end
+     * and the last items, which may be the slowest, spread over all workers instead of waiting in
+     * one worker's chunk.
      *
      * @param function what to run
      * @param items the arguments, read at once

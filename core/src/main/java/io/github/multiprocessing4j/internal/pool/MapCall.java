@@ -14,18 +14,30 @@ final class MapCall extends Call {
 
     final PoolFuture<List<Object>> future;
     private final Object[] args;
+    /** The chunk size, or the largest chunk when {@link #spread} is set. */
     private final int chunkSize;
+    /**
+     * For the default chunking, four times the workers: a chunk is the items left over this, so
+     * chunks shrink towards the end (guided scheduling) and the last, possibly slowest, items
+     * spread over all workers instead of waiting in one worker's chunk. 0 for a fixed size.
+     */
+    private final int spread;
     private final Object[] results;
     private final AtomicInteger remaining;
     private final ProgressListener progress;
     private int next;
     private long reported;
 
-    MapCall(WorkerPool pool, Object function, byte kind, Object[] preparedArgs, int chunkSize,
+    /**
+     * @param chunkSize the chunk size; with {@code spread}, the largest chunk
+     * @param spread 0 for fixed chunks, else what the items left are divided by to size a chunk
+     */
+    MapCall(WorkerPool pool, Object function, byte kind, Object[] preparedArgs, int chunkSize, int spread,
             ProgressListener progress, long timeoutNanos) {
         super(pool, function, kind, timeoutNanos);
         this.args = preparedArgs;
         this.chunkSize = chunkSize;
+        this.spread = spread;
         this.results = new Object[preparedArgs.length];
         this.remaining = new AtomicInteger(preparedArgs.length);
         this.progress = progress;
@@ -38,12 +50,20 @@ final class MapCall extends Call {
 
     @Override
     int nextSize() {
-        return future.isDone() ? 0 : Math.min(chunkSize, args.length - next);
+        return future.isDone() ? 0 : chunk();
+    }
+
+    private int chunk() {
+        int left = args.length - next;
+        if (spread > 0) {
+            return Math.min(chunkSize, Math.max(1, (left + spread - 1) / spread));
+        }
+        return Math.min(chunkSize, left);
     }
 
     @Override
     Unit take() {
-        int count = Math.min(chunkSize, args.length - next);
+        int count = chunk();
         Unit unit = new Unit(this, args, next, count, next);
         next += count;
         return unit;

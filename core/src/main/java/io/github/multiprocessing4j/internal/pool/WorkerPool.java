@@ -288,15 +288,20 @@ public final class WorkerPool implements ProcessPool {
     @SuppressWarnings("unchecked")
     private <R> CompletableFuture<List<R>> bulk(Object function, byte kind, Object[] prepared, int chunkSize,
             ProgressListener progress) {
-        int chunk = chunkSize > 0 ? chunkSize : defaultChunkSize(prepared.length);
-        MapCall call = new MapCall(this, function, kind, prepared, chunk, progress, 0);
+        MapCall call = chunkSize > 0
+                ? new MapCall(this, function, kind, prepared, chunkSize, 0, progress, 0)
+                : new MapCall(this, function, kind, prepared, defaultChunkSize(prepared.length), options.workers() * 4,
+                        progress, 0);
         if (prepared.length > 0) {
             enqueue(call);
         }
         return (CompletableFuture<List<R>>) (CompletableFuture<?>) call.future;
     }
 
-    /** Python's default: the items over four times the workers, rounded up. */
+    /**
+     * Python's default chunk size, the items over four times the workers, rounded up: the largest
+     * chunk of a map without a chunk size, whose chunks then shrink towards the end.
+     */
     private int defaultChunkSize(int items) {
         int perRound = options.workers() * 4;
         return Math.max(1, items / perRound + (items % perRound == 0 ? 0 : 1));
