@@ -127,9 +127,9 @@ public interface ProcessPool extends ExecutorService {
             Duration timeout);
 
     /**
-     * Applies {@code function} to every item, in order, Python's {@code map}. The first chunks have
-     * Python's default size (the items divided by four times the workers, rounded up); then each
-     * chunk is the items left divided by four times the workers, so chunks shrink towards the end
+     * Applies {@code function} to every item, in order, Python's {@code map}. The first chunk has
+     * Python's default size (the items divided by four times the workers, rounded up); each later
+     * chunk is the items left divided by four times the workers (at most that size), so chunks shrink towards the end
      * and the last items, which may be the slowest, spread over all workers instead of waiting in
      * one worker's chunk.
      *

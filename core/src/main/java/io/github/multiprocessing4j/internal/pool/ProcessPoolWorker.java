@@ -190,13 +190,15 @@ final class ProcessPoolWorker extends PoolWorker {
             } finally {
                 pool.lock.unlock();
             }
-            pool.startPending();
             if (close) {
+                pool.startPending();
                 rings.requests.close(); // the worker drains the ring, then exits with 0
                 killIfStillAliveLater();
                 return;
             }
-            if (!send(batch, true)) {
+            boolean sent = send(batch, true); // first: it clears the sending flag whatever happens
+            pool.startPending();
+            if (!sent) {
                 return; // the worker is gone; the reader reports it
             }
         }
@@ -238,48 +240,26 @@ final class ProcessPoolWorker extends PoolWorker {
     private boolean send(List<Unit> batch, boolean interruptible) {
         boolean interrupted = false;
         try {
-            out.clear();
-            for (Unit unit : batch) {
-                FunctionTable.Ref ref = unit.call.functionRef;
-                if (!defined.contains(ref.id())) {
-                    if (defined.size() >= MAX_DEFINED) {
-                        out.write(Wire.OP_FORGET);
-                        defined.clear();
-                    }
-                    out.write(Wire.OP_DEFINE);
-                    out.writeInt(ref.id());
-                    out.writeInt(ref.bytes().length);
-                    out.write(ref.bytes(), 0, ref.bytes().length);
-                    defined.add(ref.id());
-                }
-                out.write(Wire.OP_UNIT);
-                out.writeLong(unit.id);
-                out.writeInt(ref.id());
-                out.write(unit.call.kind);
-                Wire.writeBlock(out, unit.args, unit.from, unit.count, codec, "argument");
+            encode(batch);
+            rings.requests.write(out);
+            return true;
+        } catch (RingClosedException e) {
+            return false;
+        } catch (RuntimeException e) {
+            // nothing in a prepared unit should fail to encode or write; if it does, the worker's
+            // stream is in doubt: it is replaced and its units run elsewhere
+            pool.log("cannot send to worker " + name + "; stopping it", e);
+            stop("a request to worker " + name + " could not be sent", e);
+            return false;
+        } catch (InterruptedException e) {
+            if (!interruptible) {
+                // Only a frame larger than the free space waits, and a caller sends a small one to
+                // an idle worker, whose ring is empty. Were it cut short anyway, the worker could
+                // not read on: it is replaced and its units run elsewhere.
+                interrupted = true;
+                stop("a request to worker " + name + " was cut short by an interrupt", e);
             }
-            try {
-                rings.requests.write(out);
-                return true;
-            } catch (RingClosedException e) {
-                return false;
-            } catch (InterruptedException e) {
-                if (!interruptible) {
-                    // Only a frame larger than the free space waits, and a caller sends a small
-                    // one to an idle worker, whose ring is empty. Were it cut short anyway, the
-                    // worker could not read on: it is replaced and its units run elsewhere.
-                    interrupted = true;
-                    pool.lock.lock();
-                    try {
-                        if (!gone && stopReason == null) {
-                            kill(new IllegalStateException("a request to worker " + name + " was cut short by an interrupt"));
-                        }
-                    } finally {
-                        pool.lock.unlock();
-                    }
-                }
-                return false;
-            }
+            return false;
         } finally {
             pool.lock.lock();
             try {
@@ -293,6 +273,42 @@ final class ProcessPoolWorker extends PoolWorker {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** Encodes a batch into {@link #out}, defining functions the worker has not been sent. */
+    private void encode(List<Unit> batch) {
+        out.clear();
+        for (Unit unit : batch) {
+            FunctionTable.Ref ref = unit.call.functionRef;
+            if (!defined.contains(ref.id())) {
+                if (defined.size() >= MAX_DEFINED) {
+                    out.write(Wire.OP_FORGET);
+                    defined.clear();
+                }
+                out.write(Wire.OP_DEFINE);
+                out.writeInt(ref.id());
+                out.writeInt(ref.bytes().length);
+                out.write(ref.bytes(), 0, ref.bytes().length);
+                defined.add(ref.id());
+            }
+            out.write(Wire.OP_UNIT);
+            out.writeLong(unit.id);
+            out.writeInt(ref.id());
+            out.write(unit.call.kind);
+            Wire.writeBlock(out, unit.args, unit.from, unit.count, codec, "argument");
+        }
+    }
+
+    /** Stops the worker because its request stream is in doubt; its units are queued again. */
+    private void stop(String why, Throwable cause) {
+        pool.lock.lock();
+        try {
+            if (!gone && stopReason == null) {
+                kill(new IllegalStateException(why, cause));
+            }
+        } finally {
+            pool.lock.unlock();
         }
     }
 
@@ -360,8 +376,15 @@ final class ProcessPoolWorker extends PoolWorker {
                 Thread.currentThread().interrupt();
             }
         }
-        if (sender == null || !sender.isAlive()) {
-            region.close();
+        boolean stillSending;
+        pool.lock.lock();
+        try {
+            stillSending = sending;
+        } finally {
+            pool.lock.unlock();
+        }
+        if ((sender == null || !sender.isAlive()) && !stillSending) {
+            region.close(); // else a caller may still write to it: the file goes when this JVM exits
         }
         pool.workerGone(this);
     }
