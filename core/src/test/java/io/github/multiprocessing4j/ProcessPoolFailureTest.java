@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -192,6 +193,15 @@ class ProcessPoolFailureTest {
             assertThatThrownBy(() -> pool.map(x -> x, List.of(1, new Object(), 3)))
                     .isInstanceOf(NotSerializableTaskException.class)
                     .hasMessageContaining("item 1 (java.lang.Object)");
+            assertThatThrownBy(() -> pool.map(x -> x, new java.util.ArrayDeque<>(List.of(1, 2, new Object()))))
+                    .isInstanceOf(NotSerializableTaskException.class)
+                    .hasMessageContaining("item 2 (java.lang.Object)");
+            assertThatThrownBy(() -> pool.starmap((a, b) -> a, List.of(Map.entry(1, 2), Map.entry(3, new Object()))))
+                    .isInstanceOf(NotSerializableTaskException.class)
+                    .hasMessageContaining("pair 1.value (java.lang.Object)");
+            Iterable<Integer> notACollection = () -> IntStream.range(0, 40).boxed().iterator();
+            assertThat(pool.map(x -> x + 1, notACollection)).containsExactlyElementsOf(IntStream.range(1, 41).boxed()
+                    .toList());
             assertThat(pool.apply(PoolContract::square, 3)).isEqualTo(9);
         }
     }

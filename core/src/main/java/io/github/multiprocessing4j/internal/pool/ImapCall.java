@@ -66,7 +66,7 @@ final class ImapCall extends Call implements Iterator<Object> {
             while (count < chunkSize && input.hasNext()) {
                 Object item = input.next();
                 try {
-                    args[count] = pool.prepare(item, "item " + (first + count));
+                    args[count] = pool.prepare(item, "item", first + count);
                     count++;
                 } catch (RuntimeException e) {
                     // this item cannot be sent: it fails alone, the unit ends before it

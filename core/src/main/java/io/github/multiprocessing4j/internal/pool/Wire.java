@@ -78,15 +78,21 @@ public final class Wire {
      * else is encoded now, so a value that cannot be serialized fails in the caller's thread.
      */
     static Object prepare(Codec codec, Object value, String rootName) {
-        if (value == null || value instanceof Integer || value instanceof Long || value instanceof Double
-                || value instanceof String || value instanceof Boolean || value instanceof byte[]
-                || value instanceof int[] || value instanceof long[] || value instanceof double[]) {
+        if (plain(value)) {
             return value;
         }
         if (value instanceof Pair(Object first, Object second)) {
-            return new Pair(prepare(codec, first, rootName + ".key"), prepare(codec, second, rootName + ".value"));
+            return new Pair(plain(first) ? first : prepare(codec, first, rootName + ".key"),
+                    plain(second) ? second : prepare(codec, second, rootName + ".value"));
         }
         return new Encoded(TaskEncoding.encode(codec, value, rootName));
+    }
+
+    /** Whether a value travels as it is (a common JDK type the wire writes itself), not encoded. */
+    static boolean plain(Object value) {
+        return value == null || value instanceof Integer || value instanceof Long || value instanceof Double
+                || value instanceof String || value instanceof Boolean || value instanceof byte[]
+                || value instanceof int[] || value instanceof long[] || value instanceof double[];
     }
 
     /** A rough size of a prepared value on the wire, to bound frames. */

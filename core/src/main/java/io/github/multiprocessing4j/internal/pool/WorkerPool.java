@@ -16,6 +16,7 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
@@ -255,12 +256,7 @@ public final class WorkerPool implements ProcessPool {
         Objects.requireNonNull(function, "function");
         Objects.requireNonNull(items, "items");
         requireChunkSize(chunkSize, true);
-        List<Object> prepared = new ArrayList<>();
-        int index = 0;
-        for (T item : items) {
-            prepared.add(prepare(item, "item " + index++));
-        }
-        return bulk(function, Wire.KIND_FUNCTION, prepared.toArray(), chunkSize, progress);
+        return bulk(function, Wire.KIND_FUNCTION, prepareAll(items), chunkSize, progress);
     }
 
     @Override
@@ -280,9 +276,26 @@ public final class WorkerPool implements ProcessPool {
         int index = 0;
         for (Map.Entry<? extends A, ? extends B> pair : pairs) {
             Objects.requireNonNull(pair, () -> "pairs: a null entry at index " + prepared.size());
-            prepared.add(prepare(new Wire.Pair(pair.getKey(), pair.getValue()), "pair " + index++));
+            prepared.add(prepare(new Wire.Pair(pair.getKey(), pair.getValue()), "pair", index++));
         }
         return bulk(function, Wire.KIND_BIFUNCTION, prepared.toArray(), 0, null);
+    }
+
+    /**
+     * The items of a {@code map}, prepared, in one array sized up front when the items are a
+     * collection (whose size is only a hint: a concurrent collection may change while it is read).
+     */
+    private Object[] prepareAll(Iterable<?> items) {
+        Object[] prepared = new Object[items instanceof Collection<?> collection ? collection.size() : 16];
+        int index = 0;
+        for (Object item : items) {
+            if (index == prepared.length) {
+                prepared = Arrays.copyOf(prepared, Math.max(16, index + (index >> 1)));
+            }
+            prepared[index] = prepare(item, "item", index);
+            index++;
+        }
+        return index == prepared.length ? prepared : Arrays.copyOf(prepared, index);
     }
 
     @SuppressWarnings("unchecked")
@@ -1087,6 +1100,14 @@ public final class WorkerPool implements ProcessPool {
     /** Prepares an argument for the backend (encodes it for worker JVMs). */
     Object prepare(Object argument, String rootName) {
         return codec == null ? argument : Wire.prepare(codec, argument, rootName);
+    }
+
+    /**
+     * Prepares item {@code index} of a bulk call; its name for error messages ({@code "item 7"})
+     * is built only when the item has to be encoded.
+     */
+    Object prepare(Object item, String what, long index) {
+        return codec == null || Wire.plain(item) ? item : Wire.prepare(codec, item, what + " " + index);
     }
 
     /** The function's reference for worker JVMs, {@code null} on thread backends. */
