@@ -3,6 +3,7 @@ package io.github.multiprocessing4j.manager;
 import io.github.multiprocessing4j.SerializableFunction;
 import io.github.multiprocessing4j.internal.ipc.ProcessLock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -33,11 +34,11 @@ final class ManagedObjects {
         boolean isLocked();
     }
 
-    /** The manager's side of a semaphore. */
+    /** The manager's side of a semaphore: permits counted per holder process ({@code pid}). */
     interface SemaphoreService {
-        boolean acquire(int permits, long timeoutMillis) throws InterruptedException;
+        boolean acquire(int holder, int permits, long timeoutMillis) throws InterruptedException;
 
-        void release(int permits);
+        void release(int holder, int permits);
 
         int availablePermits();
     }
@@ -287,11 +288,17 @@ final class ManagedObjects {
         }
     }
 
-    /** Permits, bounded by the initial count for a bounded semaphore. */
+    /**
+     * Permits, bounded by the initial count for a bounded semaphore. What each process holds is
+     * counted (acquired minus released, never below zero); when a waiter finds too few permits, the
+     * permits of holders that died come back (checked at least every {@link LockImpl#LIVENESS_NANOS}).
+     */
     static final class SemaphoreImpl implements SemaphoreService {
         private final int bound;
         private final ReentrantLock guard = new ReentrantLock();
         private final Condition released = guard.newCondition();
+        /** Permits held, by process id; guarded by {@link #guard}. */
+        private final Map<Integer, Integer> held = new HashMap<>();
         private int permits;
 
         SemaphoreImpl(int permits, boolean bounded) {
@@ -303,26 +310,51 @@ final class ManagedObjects {
         }
 
         @Override
-        public boolean acquire(int count, long timeoutMillis) throws InterruptedException {
+        public boolean acquire(int holder, int count, long timeoutMillis) throws InterruptedException {
             positive(count);
-            long remaining = TimeUnit.MILLISECONDS.toNanos(Math.max(0, timeoutMillis));
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, timeoutMillis));
             guard.lockInterruptibly();
             try {
+                boolean check = true; // for dead holders: at the first wait, then after each quiet slice
                 while (permits < count) {
+                    if (check && reclaimDead()) {
+                        continue;
+                    }
+                    long remaining = deadline - System.nanoTime();
                     if (remaining <= 0) {
                         return false;
                     }
-                    remaining = released.awaitNanos(remaining);
+                    check = released.awaitNanos(Math.min(remaining, LockImpl.LIVENESS_NANOS)) <= 0;
                 }
                 permits -= count;
+                held.merge(holder, count, Integer::sum);
                 return true;
             } finally {
                 guard.unlock();
             }
         }
 
+        /** Gives back the permits of holders that died; true if any came back. */
+        private boolean reclaimDead() {
+            long back = 0;
+            for (var it = held.entrySet().iterator(); it.hasNext();) {
+                var entry = it.next();
+                if (!ProcessLock.isAlive(entry.getKey())) {
+                    back += entry.getValue();
+                    it.remove();
+                }
+            }
+            if (back == 0) {
+                return false;
+            }
+            long total = permits + back;
+            permits = (int) Math.min(bound >= 0 ? bound : Integer.MAX_VALUE, total);
+            released.signalAll();
+            return true;
+        }
+
         @Override
-        public void release(int count) {
+        public void release(int holder, int count) {
             positive(count);
             guard.lock();
             try {
@@ -334,6 +366,14 @@ final class ManagedObjects {
                     throw new IllegalStateException("permit count overflow");
                 }
                 permits += count;
+                Integer holds = held.get(holder);
+                if (holds != null) {
+                    if (holds > count) {
+                        held.put(holder, holds - count);
+                    } else {
+                        held.remove(holder);
+                    }
+                }
                 released.signalAll();
             } finally {
                 guard.unlock();

@@ -163,12 +163,15 @@ final class ManagedProxies {
         @Serial
         private static final long serialVersionUID = 1L;
 
+        /** This process: the manager counts the permits each process holds. */
+        private static final int PID = (int) ProcessHandle.current().pid();
+
         SemaphoreProxy(LocalProxy remote) {
             super(remote);
         }
 
         private boolean acquire(int permits, long millis) {
-            return (Boolean) remote.call("acquire", "int,long", permits, millis);
+            return (Boolean) remote.call("acquire", "int,int,long", PID, permits, millis);
         }
 
         @Override
@@ -200,7 +203,7 @@ final class ManagedProxies {
         @Override
         public void release(int permits) {
             positive(permits);
-            remote.call("release", "int", permits);
+            remote.call("release", "int,int", PID, permits);
         }
 
         private static void positive(int permits) {

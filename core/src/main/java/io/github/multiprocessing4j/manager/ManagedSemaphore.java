@@ -6,9 +6,14 @@ import java.time.Duration;
  * A counting semaphore held by a manager: Python's {@code manager.Semaphore(n)} and
  * {@code manager.BoundedSemaphore(n)}. Get one from {@link Manager#semaphore(int)} or
  * {@link Manager#boundedSemaphore(int)}; it serializes as a reference. Waits run in slices, so
- * they honour interruption and timeouts, and an interrupted acquire never takes permits. Permits
- * are not owned: a process that dies holding some does not give them back (the shared-memory
- * {@link io.github.multiprocessing4j.SharedSemaphore} does). Thread-safe.
+ * they honour interruption and timeouts, and an interrupted acquire never takes permits.
+ *
+ * <p>The manager counts the permits each process holds: what it acquired minus what it released,
+ * never below zero. When a process dies holding permits, a process waiting for permits gets them
+ * back within about 100 ms, as with the shared-memory {@link io.github.multiprocessing4j.SharedSemaphore}.
+ * So a semaphore guards resources; to signal from one process to another, use a
+ * {@link ManagedEvent} or a queue, since permits a process acquired without releasing come back
+ * when it dies. Thread-safe.
  */
 public interface ManagedSemaphore {
 

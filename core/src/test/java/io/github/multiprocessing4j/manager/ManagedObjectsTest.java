@@ -157,6 +157,40 @@ class ManagedObjectsTest {
         }
     }
 
+    @Test
+    void theSemaphorePermitsOfAKilledHolderComeBack() throws Exception {
+        try (Context context = LocalManagerTest.context("processes"); Manager manager = context.manager()) {
+            ManagedSemaphore bounded = manager.boundedSemaphore(3);
+            ManagedEvent held = manager.event();
+            assertThat(bounded.tryAcquire()).isTrue(); // the parent's permit stays the parent's
+            WorkerProcess holder = context.process(() -> {
+                bounded.acquire(2);
+                bounded.release(); // nets 1 held, never below zero
+                bounded.acquire();
+                held.set();
+                new CountDownLatch(1).await(); // holds 2 until killed
+            }).start();
+            try {
+                assertThat(held.await(LONG)).isTrue();
+                assertThat(bounded.availablePermits()).isZero();
+                assertThat(bounded.tryAcquire(Duration.ofMillis(250))).as("the holder is alive").isFalse();
+                holder.kill();
+                assertThat(holder.join(LONG)).isTrue();
+                long start = System.nanoTime();
+                bounded.acquire(2); // both of the dead holder's permits, and no more
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+                assertThat(bounded.tryAcquire()).isFalse();
+                bounded.release(3);
+                assertThat(bounded.availablePermits()).isEqualTo(3);
+                assertThatThrownBy(bounded::release).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("released too many times");
+            } finally {
+                holder.kill();
+                holder.join(LONG);
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"processes", "threads"})
     void anInterruptedWaitTakesNothingBehindTheCallersBack(String backend) throws Exception {
