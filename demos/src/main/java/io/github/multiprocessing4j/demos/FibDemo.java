@@ -4,10 +4,10 @@ import io.github.multiprocessing4j.Context;
 import io.github.multiprocessing4j.Multiprocessing;
 import io.github.multiprocessing4j.SharedQueue;
 import io.github.multiprocessing4j.WorkerProcess;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The 2013 GIL talk's naive recursive fib: fib(n) twice on one worker, on two platform threads, on two
@@ -111,10 +111,7 @@ public final class FibDemo implements Demo {
             }
             List<Long> results = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                Long value = out.poll(10, TimeUnit.MINUTES);
-                if (value == null) {
-                    throw new IllegalStateException("no fib result from the worker processes within 10 minutes");
-                }
+                Long value = Answers.next(out, processes, Duration.ofMinutes(10), "fib result");
                 results.add(value);
             }
             for (WorkerProcess process : processes) {

@@ -8,6 +8,7 @@ import io.github.multiprocessing4j.bench.Primes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -170,10 +171,7 @@ public final class PrimesDemo implements Demo {
             }
             Map<Integer, Long> sums = new HashMap<>();
             for (int i = 0; i < ns.size(); i++) {
-                long[] answer = results.poll(10, java.util.concurrent.TimeUnit.MINUTES);
-                if (answer == null) {
-                    throw new IllegalStateException("no answer from the prime workers within 10 minutes");
-                }
+                long[] answer = Answers.next(results, processes, Duration.ofMinutes(10), "prime sum");
                 sums.put((int) answer[0], answer[1]);
             }
             for (WorkerProcess process : processes) {

@@ -9,7 +9,6 @@ import io.github.multiprocessing4j.bench.Primes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The talks' producer/consumer: 2 producers put work items on a {@link JoinableQueue}, N consumers
@@ -103,13 +102,12 @@ public final class ProducerConsumerDemo implements Demo {
                 int first = p;
                 producers.add(context.process(() -> produce(work, first, items)).name("producer-" + p).start());
             }
+            List<WorkerProcess> everyone = new ArrayList<>(workers);
+            everyone.addAll(producers);
             long[] answers = new long[items];
             boolean[] seen = new boolean[items];
             for (int i = 0; i < items; i++) {
-                long[] answer = results.poll(5, TimeUnit.MINUTES);
-                if (answer == null) {
-                    throw new IllegalStateException("no answer within 5 minutes; " + i + " of " + items + " arrived");
-                }
+                long[] answer = Answers.next(results, everyone, Duration.ofMinutes(5), "answer");
                 int item = (int) answer[0];
                 if (seen[item]) {
                     throw new DemoCheckException("item " + item + " was answered twice");

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The 2020 talk's lost-update race: two workers each add 1 to a shared counter 200,000 times (at size
@@ -132,10 +131,7 @@ public final class RaceDemo implements Demo {
             long begin = System.nanoTime();
             long last = begin;
             for (int i = 0; i < WORKERS; i++) {
-                Long end = ends.poll(5, TimeUnit.MINUTES);
-                if (end == null) {
-                    throw new IllegalStateException("a racer did not finish within 5 minutes");
-                }
+                Long end = Answers.next(ends, workers, Duration.ofMinutes(5), "racer's end time");
                 last = Math.max(last, end);
             }
             for (WorkerProcess worker : workers) {
