@@ -52,6 +52,14 @@ abstract class Call {
      */
     abstract void complete(Unit unit, Object[] values, Throwable[] errors);
 
+    /**
+     * Delivers the results of a claimed unit whose items all succeeded, as a packed block's
+     * primitive array; a call that keeps them unboxed overrides this.
+     */
+    void completePacked(Unit unit, Object packed) {
+        complete(unit, Wire.boxed(packed), null);
+    }
+
     /** Fails one item of a claimed unit (its worker crashed, timed out or was cancelled). */
     final void fail(Unit unit, int index, Throwable failure) {
         Throwable[] errors = new Throwable[1];

@@ -1,8 +1,6 @@
 package io.github.multiprocessing4j.internal.pool;
 
 import io.github.multiprocessing4j.ProgressListener;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,7 +20,8 @@ final class MapCall extends Call {
      * spread over all workers instead of waiting in one worker's chunk. 0 for a fixed size.
      */
     private final int spread;
-    private final Object[] results;
+    private final MapResults results;
+    private final int size;
     private final AtomicInteger remaining;
     private final ProgressListener progress;
     private int next;
@@ -38,7 +37,8 @@ final class MapCall extends Call {
         this.args = preparedArgs;
         this.chunkSize = chunkSize;
         this.spread = spread;
-        this.results = new Object[preparedArgs.length];
+        this.size = preparedArgs.length;
+        this.results = new MapResults(size);
         this.remaining = new AtomicInteger(preparedArgs.length);
         this.progress = progress;
         this.future = new PoolFuture<>(pool);
@@ -89,13 +89,28 @@ final class MapCall extends Call {
                 }
             }
         }
-        System.arraycopy(values, 0, results, (int) unit.index, unit.count);
+        results.put((int) unit.index, values, unit.count);
+        stored(unit);
+    }
+
+    @Override
+    void completePacked(Unit unit, Object packed) {
+        try {
+            results.putPacked((int) unit.index, packed, unit.count);
+        } catch (IllegalArgumentException e) {
+            future.completeExceptionally(new IllegalStateException("pool protocol error: " + e.getMessage(), e));
+            return;
+        }
+        stored(unit);
+    }
+
+    private void stored(Unit unit) {
         int left = remaining.addAndGet(-unit.count);
         if (progress != null) {
-            report(results.length - left);
+            report(size - left);
         }
         if (left == 0) {
-            future.complete(Collections.unmodifiableList(Arrays.asList(results)));
+            future.complete(results.list());
         }
     }
 
@@ -103,7 +118,7 @@ final class MapCall extends Call {
         if (completed > reported) {
             reported = completed;
             try {
-                progress.onProgress(completed, results.length);
+                progress.onProgress(completed, size);
             } catch (RuntimeException e) {
                 pool.log("progress listener threw", e);
             }

@@ -426,7 +426,7 @@ final class ProcessPoolWorker extends PoolWorker {
         if (status == Wire.ITEM_OK) {
             int mark = reader.position;
             try {
-                return new WorkerPool.Result(unitId, reader.readBlock(), null);
+                return new WorkerPool.Result(unitId, reader.readBlockPacked(), null);
             } catch (RuntimeException | LinkageError e) {
                 // a result that cannot be decoded here fails its unit's items, not the worker
                 reader.position = mark;

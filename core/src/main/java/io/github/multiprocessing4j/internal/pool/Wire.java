@@ -198,6 +198,35 @@ public final class Wire {
         return type == Integer.class ? BLOCK_INTS : type == Long.class ? BLOCK_LONGS : BLOCK_DOUBLES;
     }
 
+    /** A block as read by {@link Reader#readBlockPacked}, as boxed values. */
+    static Object[] boxed(Object block) {
+        return switch (block) {
+            case Object[] values -> values;
+            case int[] ints -> {
+                Object[] values = new Object[ints.length];
+                for (int i = 0; i < ints.length; i++) {
+                    values[i] = ints[i];
+                }
+                yield values;
+            }
+            case long[] longs -> {
+                Object[] values = new Object[longs.length];
+                for (int i = 0; i < longs.length; i++) {
+                    values[i] = longs[i];
+                }
+                yield values;
+            }
+            case double[] doubles -> {
+                Object[] values = new Object[doubles.length];
+                for (int i = 0; i < doubles.length; i++) {
+                    values[i] = doubles[i];
+                }
+                yield values;
+            }
+            default -> throw new IllegalArgumentException("not a block: " + block.getClass().getName());
+        };
+    }
+
     /**
      * Writes one tagged value: the common JDK types directly, anything else through the codec.
      * Also the element format of shared queues and pipes.
@@ -367,31 +396,75 @@ public final class Wire {
             }
         }
 
+        /**
+         * Reads a block, a packed one as its primitive array ({@code int[]}, {@code long[]} or
+         * {@code double[]}) without boxing, any other as an {@code Object[]}.
+         */
+        Object readBlockPacked() {
+            int mark = position;
+            byte type = readByte();
+            if (type != BLOCK_INTS && type != BLOCK_LONGS && type != BLOCK_DOUBLES) {
+                position = mark;
+                return readBlock();
+            }
+            int count = blockCount(type == BLOCK_INTS ? 4 : 8);
+            switch (type) {
+                case BLOCK_INTS -> {
+                    int[] values = new int[count];
+                    for (int i = 0; i < count; i++) {
+                        values[i] = Bytes.getInt(data, position);
+                        position += 4;
+                    }
+                    return values;
+                }
+                case BLOCK_LONGS -> {
+                    long[] values = new long[count];
+                    for (int i = 0; i < count; i++) {
+                        values[i] = Bytes.getLong(data, position);
+                        position += 8;
+                    }
+                    return values;
+                }
+                default -> {
+                    double[] values = new double[count];
+                    for (int i = 0; i < count; i++) {
+                        values[i] = Double.longBitsToDouble(Bytes.getLong(data, position));
+                        position += 8;
+                    }
+                    return values;
+                }
+            }
+        }
+
+        /** Reads a block's value count and checks that its packed values are all in the frame. */
+        private int blockCount(int valueBytes) {
+            int count = readInt();
+            if (count < 0 || (long) count * valueBytes > end - position) {
+                throw new IllegalStateException("corrupt pool frame: block of " + count + " values at " + position
+                        + ", frame ends at " + end);
+            }
+            return count;
+        }
+
         /** Reads a block into a new array. */
         Object[] readBlock() {
             byte type = readByte();
-            int count = readInt();
-            if (count < 0) {
-                throw new IllegalStateException("corrupt pool frame: block of " + count + " values");
-            }
+            int count = blockCount(type == BLOCK_INTS ? 4 : type == BLOCK_LONGS || type == BLOCK_DOUBLES ? 8 : 1);
             Object[] values = new Object[count];
             switch (type) {
                 case BLOCK_INTS -> {
-                    check(count * 4);
                     for (int i = 0; i < count; i++) {
                         values[i] = Bytes.getInt(data, position);
                         position += 4;
                     }
                 }
                 case BLOCK_LONGS -> {
-                    check(count * 8);
                     for (int i = 0; i < count; i++) {
                         values[i] = Bytes.getLong(data, position);
                         position += 8;
                     }
                 }
                 case BLOCK_DOUBLES -> {
-                    check(count * 8);
                     for (int i = 0; i < count; i++) {
                         values[i] = Double.longBitsToDouble(Bytes.getLong(data, position));
                         position += 8;

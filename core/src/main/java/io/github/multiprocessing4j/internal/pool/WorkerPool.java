@@ -108,8 +108,11 @@ public final class WorkerPool implements ProcessPool {
         io.github.multiprocessing4j.internal.launch.WorkerJvm launch(String name);
     }
 
-    /** The results of one unit as they arrived. */
-    record Result(long unitId, Object[] values, Throwable[] errors) {
+    /**
+     * The results of one unit as they arrived: {@code values} is an {@code Object[]}, or a packed block's primitive array
+     * ({@link Wire.Reader#readBlockPacked}) when every item succeeded.
+     */
+    record Result(long unitId, Object values, Throwable[] errors) {
     }
 
     final ReentrantLock lock = new ReentrantLock();
@@ -938,7 +941,11 @@ public final class WorkerPool implements ProcessPool {
             Unit unit = units.get(i);
             if (unit.claim()) {
                 Result result = results.get(i);
-                unit.call.complete(unit, result.values(), result.errors());
+                if (result.values() instanceof Object[] values) {
+                    unit.call.complete(unit, values, result.errors());
+                } else {
+                    unit.call.completePacked(unit, result.values());
+                }
             }
         }
     }
