@@ -5,9 +5,11 @@ import io.github.multiprocessing4j.internal.ipc.ProcessLock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -289,16 +291,25 @@ final class ManagedObjects {
     }
 
     /**
-     * Permits, bounded by the initial count for a bounded semaphore. What each process holds is
-     * counted (acquired minus released, never below zero); when a waiter finds too few permits, the
-     * permits of holders that died come back (checked at least every {@link LockImpl#LIVENESS_NANOS}).
+     * Permits, bounded by the initial count for a bounded semaphore. A bounded semaphore guards a
+     * resource, so it counts what each process holds (acquired minus released, never below zero,
+     * never above the bound); when a waiter finds too few permits, the permits of holders that
+     * died come back (checked at most every {@link #SCAN_NANOS}). A plain semaphore keeps no
+     * accounts: it is also used to signal, one process releasing what another acquires, and
+     * returning a consumer's acquisitions when it ends would invent permits.
      */
     static final class SemaphoreImpl implements SemaphoreService {
+        static final long SCAN_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+        /** How many reclaimed process ids are remembered, to ignore a release they sent before dying. */
+        private static final int REMEMBERED = 1024;
         private final int bound;
         private final ReentrantLock guard = new ReentrantLock();
         private final Condition released = guard.newCondition();
-        /** Permits held, by process id; guarded by {@link #guard}. */
+        /** Permits held, by process id, for a bounded semaphore; guarded by {@link #guard}. */
         private final Map<Integer, Integer> held = new HashMap<>();
+        /** Processes whose permits came back; guarded by {@link #guard}. */
+        private final Set<Integer> reclaimed = new LinkedHashSet<>();
+        private long lastScan = System.nanoTime() - SCAN_NANOS;
         private int permits;
 
         SemaphoreImpl(int permits, boolean bounded) {
@@ -315,42 +326,70 @@ final class ManagedObjects {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, timeoutMillis));
             guard.lockInterruptibly();
             try {
-                boolean check = true; // for dead holders: at the first wait, then after each quiet slice
                 while (permits < count) {
-                    if (check && reclaimDead()) {
+                    if (reclaimDead()) {
                         continue;
                     }
                     long remaining = deadline - System.nanoTime();
                     if (remaining <= 0) {
                         return false;
                     }
-                    check = released.awaitNanos(Math.min(remaining, LockImpl.LIVENESS_NANOS)) <= 0;
+                    released.awaitNanos(Math.min(remaining, LockImpl.LIVENESS_NANOS));
                 }
                 permits -= count;
-                held.merge(holder, count, Integer::sum);
+                if (bound >= 0) {
+                    forgetIfAlive(holder);
+                    held.merge(holder, count, (a, b) -> Math.min(bound, a + b));
+                }
                 return true;
             } finally {
                 guard.unlock();
             }
         }
 
-        /** Gives back the permits of holders that died; true if any came back. */
+        /** Gives back the permits of holders that died; true if any came back. At most every {@link #SCAN_NANOS}. */
         private boolean reclaimDead() {
+            long now = System.nanoTime();
+            if (held.isEmpty() || now - lastScan < SCAN_NANOS) {
+                return false;
+            }
+            lastScan = now;
             long back = 0;
             for (var it = held.entrySet().iterator(); it.hasNext();) {
                 var entry = it.next();
                 if (!ProcessLock.isAlive(entry.getKey())) {
                     back += entry.getValue();
                     it.remove();
+                    remember(entry.getKey());
                 }
             }
             if (back == 0) {
                 return false;
             }
-            long total = permits + back;
-            permits = (int) Math.min(bound >= 0 ? bound : Integer.MAX_VALUE, total);
+            permits = (int) Math.min(bound, permits + back);
             released.signalAll();
             return true;
+        }
+
+        private void remember(int pid) {
+            reclaimed.add(pid);
+            if (reclaimed.size() > REMEMBERED) {
+                var oldest = reclaimed.iterator();
+                oldest.next();
+                oldest.remove();
+            }
+        }
+
+        /** A call from a process whose permits were reclaimed: false if it is dead (a call it sent before dying). */
+        private boolean forgetIfAlive(int holder) {
+            if (!reclaimed.contains(holder)) {
+                return true;
+            }
+            if (ProcessLock.isAlive(holder)) {
+                reclaimed.remove(holder); // its id was reused by a new process
+                return true;
+            }
+            return false;
         }
 
         @Override
@@ -358,6 +397,9 @@ final class ManagedObjects {
             positive(count);
             guard.lock();
             try {
+                if (bound >= 0 && !forgetIfAlive(holder)) {
+                    return; // sent before its sender died, whose permits already came back
+                }
                 if (bound >= 0 && (long) permits + count > bound) {
                     throw new IllegalStateException("released too many times: a bounded semaphore of " + bound
                             + " permits has " + permits + " free");

@@ -8,12 +8,13 @@ import java.time.Duration;
  * {@link Manager#boundedSemaphore(int)}; it serializes as a reference. Waits run in slices, so
  * they honour interruption and timeouts, and an interrupted acquire never takes permits.
  *
- * <p>The manager counts the permits each process holds: what it acquired minus what it released,
- * never below zero. When a process dies holding permits, a process waiting for permits gets them
- * back within about 100 ms, as with the shared-memory {@link io.github.multiprocessing4j.SharedSemaphore}.
- * So a semaphore guards resources; to signal from one process to another, use a
- * {@link ManagedEvent} or a queue, since permits a process acquired without releasing come back
- * when it dies. Thread-safe.
+ * <p>A bounded semaphore ({@link Manager#boundedSemaphore(int)}) guards a resource, so the manager
+ * counts the permits each process holds: what it acquired minus what it released, never below
+ * zero. When a process dies holding permits, a process waiting for permits gets them back within
+ * about 100 ms, as with the shared-memory {@link io.github.multiprocessing4j.SharedSemaphore}; a
+ * process that ends without releasing gives them back the same way. A plain semaphore
+ * ({@link Manager#semaphore(int)}) keeps no accounts, as in Python, so it can signal: one process
+ * releases what another acquires, and a process that dies holding permits keeps them. Thread-safe.
  */
 public interface ManagedSemaphore {
 

@@ -191,6 +191,21 @@ class ManagedObjectsTest {
         }
     }
 
+    @Test
+    void aPlainSemaphoreSignalsAndAConsumerThatEndsReturnsNothing() throws Exception {
+        try (Context context = LocalManagerTest.context("processes"); Manager manager = context.manager()) {
+            ManagedSemaphore signals = manager.semaphore(0);
+            signals.release(2); // the parent signals twice
+            WorkerProcess consumer = context.process(() -> {
+                signals.acquire(2);
+            }).start();
+            assertThat(consumer.join(LONG)).isTrue();
+            assertThat(consumer.exitCode()).hasValue(0);
+            assertThat(signals.tryAcquire(Duration.ofMillis(300))).as("no permits invented").isFalse();
+            assertThat(signals.availablePermits()).isZero();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"processes", "threads"})
     void anInterruptedWaitTakesNothingBehindTheCallersBack(String backend) throws Exception {

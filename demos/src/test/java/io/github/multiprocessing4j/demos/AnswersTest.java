@@ -21,6 +21,7 @@ class AnswersTest {
     void answersArriveAndAFailedWorkerIsNamedAtOnce() throws Exception {
         try (Context context = Multiprocessing.threads(); SharedQueue<Integer> answers = context.queue()) {
             WorkerProcess good = context.process(() -> answers.put(7)).name("good").start();
+            good.join(); // its answer is in before the other fails
             WorkerProcess bad = context.process(() -> {
                 throw new IllegalArgumentException("no answer from me");
             }).name("bad").start();
@@ -30,7 +31,6 @@ class AnswersTest {
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("bad ended (exit code 1)")
                     .hasRootCauseMessage("no answer from me");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
-            good.join();
             bad.join();
         }
     }

@@ -335,7 +335,9 @@ final class ProcessPoolWorker extends PoolWorker {
             }
         } catch (RingClosedException | InterruptedException e) {
             // the worker ended: every frame it published has been read
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // a garbage frame (a count no frame can hold, nesting too deep) must stop this worker,
+            // never leave its units waiting on a dead reader
             pool.log("bad response from worker " + name + "; stopping it", e);
             pool.lock.lock();
             try {
@@ -436,7 +438,7 @@ final class ProcessPoolWorker extends PoolWorker {
                 return new WorkerPool.Result(unitId, new Object[count], errors);
             }
         }
-        int count = reader.readInt();
+        int count = reader.blockCount(1); // a status byte at least per item
         Object[] values = new Object[count];
         Throwable[] errors = new Throwable[count];
         for (int i = 0; i < count; i++) {

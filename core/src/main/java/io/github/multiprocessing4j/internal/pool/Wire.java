@@ -436,8 +436,11 @@ public final class Wire {
             }
         }
 
-        /** Reads a block's value count and checks that its packed values are all in the frame. */
-        private int blockCount(int valueBytes) {
+        /**
+         * Reads a count of values and checks that they can all be in the frame, at
+         * {@code valueBytes} each at least, before anything is allocated for them.
+         */
+        int blockCount(int valueBytes) {
             int count = readInt();
             if (count < 0 || (long) count * valueBytes > end - position) {
                 throw new IllegalStateException("corrupt pool frame: block of " + count + " values at " + position

@@ -293,7 +293,10 @@ public final class WorkerPool implements ProcessPool {
         int index = 0;
         for (Object item : items) {
             if (index == prepared.length) {
-                prepared = Arrays.copyOf(prepared, Math.max(16, index + (index >> 1)));
+                if (index == Integer.MAX_VALUE - 8) {
+                    throw new IllegalArgumentException("items: more than " + index + " items (a map holds them in one array)");
+                }
+                prepared = Arrays.copyOf(prepared, (int) Math.min(Integer.MAX_VALUE - 8, index + Math.max(16L, index >> 1)));
             }
             prepared[index] = prepare(item, "item", index);
             index++;
@@ -916,7 +919,15 @@ public final class WorkerPool implements ProcessPool {
                     log("worker " + worker.name + " answered unit " + result.unitId() + " but unit "
                             + (unit == null ? "none" : unit.id) + " was next; stopping the worker", null);
                     worker.kill(new IllegalStateException("pool protocol error on worker " + worker.name));
-                    return;
+                    break; // the units before it still complete; it and those after go to workerGone
+                }
+                int values = result.values() instanceof Object[] objects ? objects.length
+                        : java.lang.reflect.Array.getLength(result.values());
+                if (values != unit.count || (result.errors() != null && result.errors().length != unit.count)) {
+                    log("worker " + worker.name + " answered " + values + " results for unit " + unit.id + " of "
+                            + unit.count + " items; stopping the worker", null);
+                    worker.kill(new IllegalStateException("pool protocol error on worker " + worker.name));
+                    break;
                 }
                 worker.inFlight.pollFirst();
                 worker.inFlightItems -= unit.count;

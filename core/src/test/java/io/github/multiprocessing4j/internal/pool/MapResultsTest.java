@@ -65,6 +65,43 @@ class MapResultsTest {
         assertThat(results.list()).containsExactly(7, 8, 9);
     }
 
+    @Test
+    void packedLongsAndDoublesComeBackAsTheirBoxes() {
+        MapResults longs = new MapResults(2);
+        longs.putPacked(0, new long[] {1L << 40, -3L}, 2);
+        assertThat(longs.list()).isInstanceOf(MapResults.PackedList.class).containsExactly(1L << 40, -3L);
+        assertThat(longs.list().get(0)).isInstanceOf(Long.class);
+        MapResults doubles = new MapResults(3);
+        doubles.putPacked(0, new double[] {0.5, Double.NaN}, 2);
+        doubles.put(2, new Object[] {-0.0}, 1);
+        assertThat(doubles.list()).isInstanceOf(MapResults.PackedList.class).containsExactly(0.5, Double.NaN, -0.0);
+        assertThat(doubles.list().get(2)).isInstanceOf(Double.class);
+    }
+
+    @Test
+    void aCorruptBlockCountFailsBeforeAnythingIsAllocated() {
+        for (byte type : new byte[] {Wire.BLOCK_INTS, Wire.BLOCK_LONGS, Wire.BLOCK_VALUES}) {
+            for (int count : new int[] {-1, Integer.MAX_VALUE, 1 << 30, 3}) {
+                Bytes frame = new Bytes(16);
+                frame.write(type);
+                frame.writeInt(count);
+                frame.writeInt(7); // 4 bytes: room for one int, not for three ints, three values or a billion
+                int end = frame.size();
+                assertThatThrownBy(() -> new Wire.Reader(frame.array(), 0, end, null).readBlockPacked())
+                        .as("type %d count %d", type, count).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("corrupt pool frame");
+                assertThatThrownBy(() -> new Wire.Reader(frame.array(), 0, end, null).readBlock())
+                        .as("type %d count %d", type, count).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("corrupt pool frame");
+            }
+        }
+        Bytes unknown = new Bytes(16);
+        unknown.write((byte) 9);
+        unknown.writeInt(0);
+        assertThatThrownBy(() -> new Wire.Reader(unknown.array(), 0, unknown.size(), null).readBlockPacked())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("block type 9");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"jdk", "fory"})
     void aPackedListSerializesAsAPlainCopy(String codecName) throws Exception {
