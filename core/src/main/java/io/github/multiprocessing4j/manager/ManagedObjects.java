@@ -339,7 +339,7 @@ final class ManagedObjects {
                 permits -= count;
                 if (bound >= 0) {
                     forgetIfAlive(holder);
-                    held.merge(holder, count, (a, b) -> Math.min(bound, a + b));
+                    held.merge(holder, count, (a, b) -> (int) Math.min(bound, (long) a + b));
                 }
                 return true;
             } finally {
